@@ -1,0 +1,56 @@
+# Thin shortcuts over nox for Unix shells; `make help` lists them. Every target works on a fresh
+# machine with Python 3.11+: the first run makes .tools/ with nox and uv (versions from the lock).
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+TOOLS := .tools
+NOX := $(TOOLS)/bin/nox
+
+$(NOX): requirements_dev.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet -c requirements_dev.txt nox uv
+	@touch $(NOX)
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: $(NOX) ## Run μblog at http://127.0.0.1:8000 on embedded defaults (SQLite, no services)
+	$(NOX) -s dev
+
+.PHONY: test
+test: $(NOX) ## Run the tests with 100% coverage enforced
+	$(NOX) -s tests
+
+.PHONY: lint
+lint: $(NOX) ## Run pre-commit on every file (black, flake8, lock and schema checks)
+	$(NOX) -s lint
+
+.PHONY: format
+format: $(NOX) ## Reformat the code with black
+	$(NOX) -s format
+
+.PHONY: requirements
+requirements: $(NOX) ## Export requirements*.txt from poetry.lock
+	$(NOX) -s requirements
+
+.PHONY: check
+check: $(NOX) ## Run what CI runs: lint, requirements check and tests
+	$(NOX) -s lint requirements_check tests
+
+.PHONY: worker
+worker: $(NOX) ## Run a Celery worker (needs REDIS_URL)
+	$(NOX) -s worker
+
+.PHONY: beat
+beat: $(NOX) ## Run Celery beat (needs REDIS_URL)
+	$(NOX) -s beat
+
+.PHONY: sessions
+sessions: $(NOX) ## List every nox session
+	$(NOX) --list
+
+.PHONY: clean
+clean: ## Remove virtualenvs, caches and build output
+	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles

@@ -1,0 +1,14 @@
+"""Fast, hermetic test settings. DATABASE_URL/REDIS_URL still switch to the real services."""
+
+from .base import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+SITE_URL = "http://testserver"
+# Tests must not depend on collectstatic having run.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}  # noqa: F405,E501
+WHITENOISE_AUTOREFRESH = True

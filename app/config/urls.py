@@ -1,0 +1,31 @@
+"""Root URLs: the five interfaces under the prefixes kept from the seed project."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+
+def healthz(request):
+    """Liveness for load balancers and compose: answers without touching the database."""
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("interfaces.web.urls")),
+    path("mtv/fbv/", include(("interfaces.web.fbv.urls", "web"), namespace="fbv")),
+    path("mtv/cbv/", include(("interfaces.web.cbv.urls", "web"), namespace="cbv")),
+    path("api/", include("interfaces.rest.urls")),
+    path("api/drf/fbv/", include(("interfaces.rest.fbv.urls", "rest"), namespace="drf-fbv")),
+    path("api/drf/cbv/", include(("interfaces.rest.cbv.urls", "rest"), namespace="drf-cbv")),
+    path("graphql/", include("interfaces.graphql.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]

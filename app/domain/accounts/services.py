@@ -1,0 +1,134 @@
+"""Account rules: sign up, activate, resend the activation email, purge what was never activated.
+
+Every interface calls these; errors are Django ``ValidationError``s keyed by field, which each
+interface renders its own way (form errors, DRF's ``{"field": [...]}``, GraphQL errors).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from .models import DISPLAY_NAME_MAX_LENGTH, User, default_display_name
+from .tokens import activation_token
+
+ACTIVATION_PATH = "/accounts/activate/{uidb64}/{token}/"
+
+
+class ActivationError(Exception):
+    """An activation link that cannot activate anything; ``code`` says why."""
+
+    messages = {
+        "invalid_link": "This activation link is invalid or has expired. Request a new one.",
+        "already_active": "This account is already active. You can log in.",
+    }
+
+    def __init__(self, code):
+        self.code = code
+        super().__init__(self.messages[code])
+
+
+def _clean_signup(*, email, password, display_name):
+    errors = {}
+    email = User.objects.normalize_email((email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = error.messages
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors["email"] = ["An account with this email address already exists."]
+    display_name = (display_name or "").strip() or default_display_name()
+    if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
+        errors["display_name"] = [
+            f"Ensure this value has at most {DISPLAY_NAME_MAX_LENGTH} characters."
+        ]
+    try:
+        password_validation.validate_password(
+            password or "", User(email=email, display_name=display_name)
+        )
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return email, display_name
+
+
+def user_signup(*, email, password, display_name=""):
+    """Create an inactive account and send its activation email once the row is committed."""
+    email, display_name = _clean_signup(email=email, password=password, display_name=display_name)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, password, display_name=display_name)
+    except IntegrityError:  # a concurrent signup with the same address won the race
+        raise ValidationError({"email": ["An account with this email address already exists."]})
+    _schedule_activation_email(user)
+    return user
+
+
+def _schedule_activation_email(user):
+    from .tasks import send_activation_email
+
+    # robust: a broker outage must not turn a stored signup into an error page;
+    # the user can ask for the email again.
+    transaction.on_commit(lambda: send_activation_email.delay(user.pk), robust=True)
+
+
+def activation_link(user):
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    path = ACTIVATION_PATH.format(uidb64=uidb64, token=activation_token.make_token(user))
+    return settings.SITE_URL + path
+
+
+def activation_email_send(*, user):
+    """Send the activation email now (the Celery task calls this)."""
+    context = {"user": user, "link": activation_link(user)}
+    send_mail(
+        subject="Activate your μblog account",
+        message=render_to_string("accounts/email/activation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def user_activate(*, uidb64, token):
+    """Activate the account a link names. Tampered, expired and reused links raise."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64 or ""))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        raise ActivationError("invalid_link")
+    if user.is_active:
+        raise ActivationError("already_active")
+    if not activation_token.check_token(user, token):
+        raise ActivationError("invalid_link")
+    user.is_active = True
+    user.activated_at = timezone.now()
+    user.save(update_fields=["is_active", "activated_at"])
+    return user
+
+
+def user_resend_activation(*, email):
+    """Send a new link if an inactive account has this address; silent otherwise,
+    so the form never reveals which addresses have accounts."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=False).first()
+    if user is not None and user.activated_at is None:
+        _schedule_activation_email(user)
+    return user
+
+
+def user_purge_unactivated(*, now=None):
+    """Delete accounts never activated within ``ACCOUNT_PURGE_AFTER_DAYS``; returns the count."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ACCOUNT_PURGE_AFTER_DAYS)
+    stale = User.objects.filter(
+        is_active=False, activated_at__isnull=True, is_staff=False, date_joined__lt=cutoff
+    )
+    _, deleted_per_model = stale.delete()
+    return deleted_per_model.get(User._meta.label, 0)

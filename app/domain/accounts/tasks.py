@@ -1,0 +1,28 @@
+"""Celery tasks of the accounts app: thin wrappers that call services."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .models import User
+from .services import activation_email_send, user_purge_unactivated
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_activation_email(user_id):
+    user = User.objects.filter(pk=user_id, is_active=False).first()
+    if user is None:  # activated or purged since the task was queued
+        return False
+    activation_email_send(user=user)
+    return True
+
+
+@shared_task
+def purge_unactivated_accounts():
+    return user_purge_unactivated()

@@ -1,0 +1,17 @@
+"""Who may do what with posts. The only place these questions are answered."""
+
+
+def is_member(user):
+    """A signed-in, activated account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_like(user):
+    return is_member(user)
+
+
+def can_edit_post(user, post):
+    """Owners edit and delete their own posts; staff any; anonymous posts only staff."""
+    if not is_member(user):
+        return False
+    return user.is_staff or (post.author_id is not None and post.author_id == user.pk)

@@ -1,0 +1,82 @@
+"""Reading posts. A page costs a constant number of queries: the author comes by JOIN, the like
+count from the post's counter, and "liked by the viewer" from an EXISTS on the page's rows."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import BooleanField, Exists, OuterRef, Value
+
+from .models import Like, Post
+from .permissions import is_member
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _with_viewer_state(queryset, viewer):
+    if is_member(viewer):
+        liked = Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer))
+    else:
+        liked = Value(False, output_field=BooleanField())
+    return queryset.select_related("author").annotate(liked=liked)
+
+
+def _parse_id(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: ["Enter a whole number."]})
+
+
+def post_list(*, viewer=None, search=None, author=None):
+    """Posts newest first, optionally whose body contains ``search`` or by the ``author`` id."""
+    queryset = Post.objects.all()
+    if search:
+        queryset = queryset.filter(body__icontains=search)
+    if author not in (None, ""):
+        queryset = queryset.filter(author_id=_parse_id(author, "author"))
+    return _with_viewer_state(queryset, viewer)
+
+
+def post_get(*, post_id, viewer=None):
+    """One post with the viewer's state; ``Post.DoesNotExist`` for an unknown or malformed id."""
+    try:
+        post_id = int(post_id)
+    except (TypeError, ValueError):
+        raise Post.DoesNotExist(f"No post with id {post_id!r}.")
+    return _with_viewer_state(Post.objects.all(), viewer).get(pk=post_id)
+
+
+@dataclass(frozen=True)
+class PostPage:
+    posts: list
+    count: int
+    number: int
+    num_pages: int
+    has_next: bool
+    has_previous: bool
+
+
+def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAULT_PAGE_SIZE):
+    """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
+    page_size = _parse_id(page_size, "page_size")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": [f"Choose between 1 and {MAX_PAGE_SIZE}."]})
+    paginator = Paginator(
+        post_list(viewer=viewer, search=search, author=author),
+        page_size,
+        allow_empty_first_page=True,
+    )
+    try:
+        current = paginator.page(page or 1)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise ValidationError({"page": [str(error)]})
+    return PostPage(
+        posts=list(current.object_list),
+        count=paginator.count,
+        number=current.number,
+        num_pages=paginator.num_pages,
+        has_next=current.has_next(),
+        has_previous=current.has_previous(),
+    )

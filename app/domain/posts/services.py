@@ -1,0 +1,144 @@
+"""Post rules: create, edit, delete, like, unlike. Every interface calls these and nothing else.
+
+Errors: ``ValidationError`` keyed by field for bad input, ``PermissionDenied`` when the actor
+may not act. Interfaces map them to form errors, 400/403 responses or GraphQL errors.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .images import make_thumbnail, validate_post_image
+from .models import BODY_MAX_LENGTH, Like, Post
+from .permissions import can_edit_post, can_like, is_member
+
+
+def _clean_body(body):
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": ["Write something: a post cannot be blank."]})
+    if len(body) > BODY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": [
+                    f"Ensure this value has at most {BODY_MAX_LENGTH} characters "
+                    f"(it has {len(body)})."
+                ]
+            }
+        )
+    return body
+
+
+def _clean_image(image):
+    try:
+        validate_post_image(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages})
+    return image
+
+
+def _schedule_thumbnail(post):
+    from .tasks import make_post_thumbnail
+
+    transaction.on_commit(lambda: make_post_thumbnail.delay(post.pk), robust=True)
+
+
+@transaction.atomic
+def post_create(*, author, body, image=None):
+    """Publish a post. Anyone may; posts by visitors who are not signed in are anonymous."""
+    post = Post(
+        author=author if is_member(author) else None,
+        body=_clean_body(body),
+    )
+    if image:
+        post.image = _clean_image(image)
+    post.save()
+    if post.image:
+        _schedule_thumbnail(post)
+    post.liked = False
+    return post
+
+
+@transaction.atomic
+def post_update(*, post, actor, body=None, image=None, remove_image=False):
+    """Change the body and/or image; ``None`` leaves a field as it is."""
+    if not can_edit_post(actor, post):
+        raise PermissionDenied("You can only edit your own posts.")
+    if body is not None:
+        post.body = _clean_body(body)
+    old_files = []
+    if image:
+        old_files = [post.image, post.thumbnail]
+        post.image = _clean_image(image)
+        post.thumbnail = None
+    elif remove_image and post.image:
+        old_files = [post.image, post.thumbnail]
+        post.image = post.thumbnail = None
+    post.save()
+    for old_file in old_files:
+        _delete_file_on_commit(old_file)
+    if image:
+        _schedule_thumbnail(post)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post, actor):
+    if not can_edit_post(actor, post):
+        raise PermissionDenied("You can only delete your own posts.")
+    files = [post.image, post.thumbnail]
+    post.delete()
+    for old_file in files:
+        _delete_file_on_commit(old_file)
+
+
+def _delete_file_on_commit(field_file):
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def post_thumbnail_generate(*, post):
+    """Store a thumbnail of the post's image (the Celery task calls this)."""
+    if not post.image:
+        return None
+    post.thumbnail.save(f"{post.pk}.jpg", make_thumbnail(post.image), save=False)
+    Post.objects.filter(pk=post.pk).update(thumbnail=post.thumbnail.name)
+    return post.thumbnail
+
+
+def _require_liker(user):
+    if not can_like(user):
+        raise PermissionDenied("Log in with an active account to like posts.")
+
+
+def post_like(*, post, user):
+    """Like a post. Liking twice is a no-op: the unique constraint decides, not a read-then-write
+    check, so concurrent double clicks can neither fail nor count twice."""
+    _require_liker(user)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Like.objects.create(user=user, post=post)
+        except IntegrityError:
+            pass
+        else:
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+    return _like_state(post, liked=True)
+
+
+def post_unlike(*, post, user):
+    """Take a like back. Unliking what you never liked is a no-op."""
+    _require_liker(user)
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(user=user, post=post).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+    return _like_state(post, liked=False)
+
+
+def _like_state(post, *, liked):
+    post.refresh_from_db(fields=["like_count"])
+    post.liked = liked
+    return post

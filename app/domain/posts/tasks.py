@@ -1,0 +1,15 @@
+"""Celery tasks of the posts app: thin wrappers that call services."""
+
+from celery import shared_task
+
+from .models import Post
+from .services import post_thumbnail_generate
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=2, max_retries=5)
+def make_post_thumbnail(post_id):
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:  # deleted before the worker got to it
+        return None
+    thumbnail = post_thumbnail_generate(post=post)
+    return thumbnail.name if thumbnail else None

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: isolated media folder and cache, the usual cast of users."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import PostFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(staff=True)
+
+
+@pytest.fixture
+def inactive_user(db):
+    return UserFactory(inactive=True)
+
+
+@pytest.fixture
+def post(user):
+    return PostFactory(author=user)

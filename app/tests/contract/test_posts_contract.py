@@ -1,0 +1,272 @@
+"""μblog's behaviours, each stated once and run against every implementation (see adapters/).
+
+The assertions check both what the implementation reports and what the database then holds,
+so an interface can neither claim success it did not have nor hide a change it made.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from domain.posts.models import Like, Post
+from tests.factories import LikeFactory, PostFactory, UserFactory, image_upload, text_upload
+
+from .adapters.base import DENIED, INVALID, NOT_FOUND, OK
+
+UNKNOWN_ID = 987654
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def test_list_shows_newest_first(api):
+    older, newer = PostFactory(), PostFactory()
+
+    assert api.list_posts().ids == [newer.pk, older.pk]
+
+
+def test_list_paginates(api):
+    posts = PostFactory.create_batch(5)
+    newest_first = [post.pk for post in reversed(posts)]
+
+    first, last = api.list_posts(page_size=2), api.list_posts(page=3, page_size=2)
+
+    assert (first.ids, first.count, first.has_next) == (newest_first[:2], 5, True)
+    assert (last.ids, last.has_next) == (newest_first[4:], False)
+
+
+def test_list_searches_body_text(api):
+    match = PostFactory(body="Bonjour from Paris")
+    PostFactory(body="Hello from Berlin")
+
+    assert api.list_posts(search="paris").ids == [match.pk]
+
+
+def test_list_filters_by_author(api, user):
+    mine = PostFactory(author=user)
+    PostFactory()
+    PostFactory(anonymous=True)
+
+    assert api.list_posts(author=user.pk).ids == [mine.pk]
+
+
+def test_list_runs_the_same_number_of_queries_for_1_and_50_posts(api, user):
+    api.sign_in(user)
+    PostFactory(author=user)
+    with CaptureQueriesContext(connection) as one:
+        assert len(api.list_posts(page_size=50).ids) == 1
+    LikeFactory(user=user, post=PostFactory(anonymous=True))
+    PostFactory.create_batch(48)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(api.list_posts(page_size=50).ids) == 50
+
+    assert len(fifty) == len(one)
+
+
+def test_detail_shows_post_with_like_state(api, user, post):
+    LikeFactory(user=user, post=post)
+    api.sign_in(user)
+
+    outcome = api.get_post(post.pk)
+
+    assert outcome.status == OK
+    assert outcome.post["body"] == post.body
+    assert outcome.post["author_id"] == user.pk
+    assert (outcome.post["like_count"], outcome.post["liked"]) == (1, True)
+
+
+def test_detail_of_unknown_post_is_not_found(api):
+    assert api.get_post(UNKNOWN_ID).status == NOT_FOUND
+
+
+# --- Creating ---------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_creates_anonymous_post(api, db):
+    outcome = api.create_post(body="Hello, world")
+
+    assert outcome.status == OK
+    assert Post.objects.get(pk=outcome.post["id"]).author is None
+
+
+def test_signed_in_user_creates_own_post(api, user):
+    api.sign_in(user)
+
+    outcome = api.create_post(body="Mine")
+
+    assert outcome.status == OK
+    assert Post.objects.get(pk=outcome.post["id"]).author == user
+
+
+def test_create_with_image_stores_image_and_thumbnail(
+    api, user, django_capture_on_commit_callbacks
+):
+    api.sign_in(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = api.create_post(body="Look", image=image_upload())
+
+    assert outcome.status == OK
+    stored = Post.objects.get(pk=outcome.post["id"])
+    assert stored.image and stored.thumbnail
+
+
+@pytest.mark.parametrize("body", ["", "   \n ", "x" * 281])
+def test_create_with_blank_or_long_body_is_refused(api, body):
+    outcome = api.create_post(body=body)
+
+    assert (outcome.status, outcome.errors) == (INVALID, {"body"})
+    assert not Post.objects.exists()
+
+
+def test_create_with_a_file_that_is_not_an_image_is_refused(api, db):
+    outcome = api.create_post(body="Look", image=text_upload())
+
+    assert (outcome.status, outcome.errors) == (INVALID, {"image"})
+    assert not Post.objects.exists()
+
+
+def test_create_with_an_oversized_image_is_refused(api, settings, db):
+    settings.POST_IMAGE_MAX_BYTES = 1024
+
+    outcome = api.create_post(body="Look", image=image_upload(size=(400, 400)))
+
+    assert (outcome.status, outcome.errors) == (INVALID, {"image"})
+    assert not Post.objects.exists()
+
+
+# --- Editing and deleting -----------------------------------------------------------------------
+
+
+def test_owner_edits_post(api, user, post):
+    api.sign_in(user)
+
+    outcome = api.update_post(post.pk, body="Edited")
+
+    assert outcome.status == OK
+    post.refresh_from_db()
+    assert post.body == "Edited"
+
+
+def test_staff_edits_anyones_post(api, staff_user):
+    post = PostFactory(anonymous=True)
+    api.sign_in(staff_user)
+
+    assert api.update_post(post.pk, body="Moderated").status == OK
+    post.refresh_from_db()
+    assert post.body == "Moderated"
+
+
+@pytest.mark.parametrize("actor", ["other_user", "inactive_owner", "anonymous"])
+def test_only_owner_or_staff_edits_post(api, post, other_user, actor):
+    if actor == "other_user":
+        api.sign_in(other_user)
+    elif actor == "inactive_owner":
+        post.author.is_active = False
+        post.author.save()
+        api.sign_in(post.author)
+
+    assert api.update_post(post.pk, body="Hijacked").status == DENIED
+    post.refresh_from_db()
+    assert post.body != "Hijacked"
+
+
+def test_nobody_but_staff_edits_anonymous_post(api, user):
+    post = PostFactory(anonymous=True)
+    api.sign_in(user)
+
+    assert api.update_post(post.pk, body="Mine now").status == DENIED
+
+
+def test_edit_with_blank_body_is_refused_and_keeps_the_post(api, user, post):
+    api.sign_in(user)
+
+    outcome = api.update_post(post.pk, body=" ")
+
+    assert (outcome.status, outcome.errors) == (INVALID, {"body"})
+    post.refresh_from_db()
+    assert post.body.strip()
+
+
+def test_edit_unknown_post_is_not_found(api, user):
+    api.sign_in(user)
+
+    assert api.update_post(UNKNOWN_ID, body="Nothing").status == NOT_FOUND
+
+
+def test_owner_deletes_post(api, user, post):
+    api.sign_in(user)
+
+    assert api.delete_post(post.pk).status == OK
+    assert not Post.objects.filter(pk=post.pk).exists()
+
+
+def test_staff_deletes_anonymous_post(api, staff_user):
+    post = PostFactory(anonymous=True)
+    api.sign_in(staff_user)
+
+    assert api.delete_post(post.pk).status == OK
+    assert not Post.objects.filter(pk=post.pk).exists()
+
+
+@pytest.mark.parametrize("actor", ["other_user", "anonymous"])
+def test_only_owner_or_staff_deletes_post(api, post, other_user, actor):
+    if actor == "other_user":
+        api.sign_in(other_user)
+
+    assert api.delete_post(post.pk).status == DENIED
+    assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_delete_unknown_post_is_not_found(api, user):
+    api.sign_in(user)
+
+    assert api.delete_post(UNKNOWN_ID).status == NOT_FOUND
+
+
+# --- Likes --------------------------------------------------------------------------------------
+
+
+def test_like_is_idempotent(api, user, post):
+    api.sign_in(user)
+
+    first, second = api.like(post.pk), api.like(post.pk)
+
+    assert first.status == second.status == OK
+    assert (second.post["like_count"], second.post["liked"]) == (1, True)
+    assert Like.objects.filter(post=post).count() == 1
+
+
+def test_unlike_is_idempotent(api, user, post):
+    LikeFactory(user=user, post=post)
+    api.sign_in(user)
+
+    first, second = api.unlike(post.pk), api.unlike(post.pk)
+
+    assert first.status == second.status == OK
+    assert (second.post["like_count"], second.post["liked"]) == (0, False)
+    assert not Like.objects.filter(post=post).exists()
+
+
+def test_likes_of_two_users_add_up(api, user, other_user, post):
+    api.sign_in(user)
+    api.like(post.pk)
+    api.sign_in(other_user)
+
+    assert api.like(post.pk).post["like_count"] == 2
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "inactive"])
+def test_only_members_like(api, post, actor):
+    if actor == "inactive":
+        api.sign_in(UserFactory(inactive=True))
+
+    assert api.like(post.pk).status == DENIED
+    assert not Like.objects.exists()
+
+
+def test_like_unknown_post_is_not_found(api, user):
+    api.sign_in(user)
+
+    assert api.like(UNKNOWN_ID).status == NOT_FOUND
+    assert api.unlike(UNKNOWN_ID).status == NOT_FOUND

@@ -1,0 +1,84 @@
+"""Project checks that need Django: migrations up to date, committed API schemas up to date.
+
+    python tools/checks.py            # check; exit 1 and show a diff when something is stale
+    python tools/checks.py --write    # regenerate the committed schema files
+
+nox runs it with its own virtualenv. As a git hook (pre-commit, `language: system`) the shell's
+`python` may lack Django; then it re-runs itself with the virtualenv `nox -s dev` made.
+"""
+
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+# (committed file, manage.py command that writes a schema to the path given last)
+SCHEMAS = []
+
+
+def ensure_django():
+    try:
+        import django  # noqa: F401
+    except ImportError:
+        for venv in (".nox/dev", ".nox/lint", ".venv"):
+            python = ROOT / venv / "bin" / "python"
+            if python.exists():
+                os.execv(python, [str(python), *sys.argv])
+        sys.exit("Django is not installed here: run `nox -s lint` (or `make lint`) instead.")
+
+
+def manage(*args, check=True):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "ENV_FILE": ""}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=APP,
+        env=env,
+        check=check,
+        text=True,
+        capture_output=True,
+    )
+
+
+def check_migrations():
+    result = manage("makemigrations", "--check", "--dry-run", check=False)
+    if result.returncode:
+        print(result.stdout + result.stderr)
+        print("Models changed without a migration: run `python app/manage.py makemigrations`.")
+    return result.returncode == 0
+
+
+def check_schema(committed, command, write):
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / committed.name
+        manage(*command, str(fresh))
+        wanted = fresh.read_text()
+    current = committed.read_text() if committed.exists() else ""
+    if current == wanted:
+        return True
+    if write:
+        committed.write_text(wanted)
+        print(f"wrote {committed.relative_to(ROOT)}")
+        return True
+    name = str(committed.relative_to(ROOT))
+    sys.stdout.writelines(
+        difflib.unified_diff(current.splitlines(True), wanted.splitlines(True), name, "live")
+    )
+    print(f"\n{name} is stale: run `nox -s schemas` and commit it.")
+    return False
+
+
+def main(argv):
+    ensure_django()
+    write = "--write" in argv
+    results = [] if write else [check_migrations()]
+    results += [check_schema(ROOT / path, command, write) for path, command in SCHEMAS]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
