@@ -17,7 +17,7 @@ const files = {
 
 // The source maps are not shipped; a dangling sourceMappingURL would make collectstatic's
 // manifest storage fail, so the reference goes too.
-const sourceMap = /\n?(\/\/# sourceMappingURL=\S+|\/\*# sourceMappingURL=\S+ \*\/)\s*$/;
+const sourceMap = /\n?(\/\/# sourceMappingURL=\S+|\/\*# sourceMappingURL=\S+? ?\*\/)\s*$/;
 
 mkdirSync(target, { recursive: true });
 for (const [name, source] of Object.entries(files)) {
@@ -28,3 +28,43 @@ for (const [name, source] of Object.entries(files)) {
 for (const name of ["bootstrap", "vue", "axios"]) {
   copyFileSync(join(root, "node_modules", name, "LICENSE"), join(target, `LICENSE.${name}`));
 }
+
+// GraphiQL, at the versions graphene-django's GraphQLView would fetch from its CDN; the GraphQL
+// interface serves these copies instead (interfaces/graphql/templates/graphql/graphiql.html).
+// versions.json records what was copied, so a test can hold it against package-lock.json and
+// against the versions graphene-django expects.
+const graphiqlTarget = join(root, "app/interfaces/graphql/static/graphql/vendor");
+const graphiqlFiles = {
+  "graphiql.min.js": "graphiql/graphiql.min.js",
+  "graphiql.min.css": "graphiql/graphiql.min.css",
+  "react.production.min.js": "react/umd/react.production.min.js",
+  "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+  "graphql-ws.min.js": "graphql-ws/umd/graphql-ws.min.js",
+  "graphiql-plugin-explorer.umd.js": "@graphiql/plugin-explorer/dist/graphiql-plugin-explorer.umd.js",
+  "graphiql-plugin-explorer.css": "@graphiql/plugin-explorer/dist/style.css",
+};
+const graphiqlLicenses = {
+  graphiql: "LICENSE",
+  react: "LICENSE",
+  "react-dom": "LICENSE",
+  "graphql-ws": "LICENSE.md",
+  // @graphiql/plugin-explorer ships no LICENSE file; its package.json says MIT.
+};
+const graphiqlPackages = ["graphiql", "react", "react-dom", "graphql-ws", "@graphiql/plugin-explorer"];
+
+mkdirSync(graphiqlTarget, { recursive: true });
+for (const [name, source] of Object.entries(graphiqlFiles)) {
+  const text = readFileSync(join(root, "node_modules", source), "utf8");
+  writeFileSync(join(graphiqlTarget, name), text.replace(sourceMap, "").trimEnd() + "\n");
+  console.log(`${source} -> app/interfaces/graphql/static/graphql/vendor/${name}`);
+}
+for (const [name, license] of Object.entries(graphiqlLicenses)) {
+  copyFileSync(join(root, "node_modules", name, license), join(graphiqlTarget, `LICENSE.${name}`));
+}
+const versions = Object.fromEntries(
+  graphiqlPackages.map((name) => {
+    const manifest = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json")));
+    return [name, manifest.version];
+  }),
+);
+writeFileSync(join(graphiqlTarget, "versions.json"), JSON.stringify(versions, null, 2) + "\n");
