@@ -1,0 +1,179 @@
+"""Posts as Django's generic class-based views (ListView, DetailView, FormView, DeleteView).
+The generic views bring pagination, templates and the form dance; the hooks they offer
+(``get_queryset``, ``get_object``, ``form_valid``, ``test_func``) call the domain."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DeleteView, DetailView, FormView, ListView
+
+from domain.posts.models import Post
+from domain.posts.permissions import can_edit_post
+from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PostPage, post_get, post_list
+from domain.posts.services import post_create, post_delete, post_update
+
+from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, like_response
+from ..forms import PostEditForm, PostForm
+
+
+class PostObjectMixin:
+    """The post named by the URL, read once per request through the domain's selector."""
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_post"):
+            try:
+                self._post = post_get(post_id=self.kwargs["post_id"], viewer=self.request.user)
+            except Post.DoesNotExist:
+                raise Http404("No such post.")
+        return self._post
+
+    def get_success_url(self):
+        return reverse("cbv:post_detail", args=[self.get_object().pk])
+
+
+class CanEditPostMixin(PostObjectMixin, UserPassesTestMixin):
+    """Visitors are sent to log in, members who may not edit get the 403 page."""
+
+    permission_denied_message = "You can only change your own posts."
+
+    def test_func(self):
+        return can_edit_post(self.request.user, self.get_object())
+
+
+class FormErrorStatusMixin:
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PostListView(ListView):
+    template_name = LIST_TEMPLATE
+    context_object_name = "posts"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ValidationError as error:
+            return bad_query(request, error)
+
+    def get_queryset(self):
+        query = self.request.GET
+        return post_list(
+            viewer=self.request.user,
+            search=query.get("search", "").strip(),
+            author=query.get("author"),
+        )
+
+    def get_paginate_by(self, queryset):
+        value = self.request.GET.get("page_size") or DEFAULT_PAGE_SIZE
+        try:
+            page_size = int(value)
+        except ValueError:
+            raise ValidationError({"page_size": ["Enter a whole number."]})
+        if page_size < 1:
+            raise ValidationError({"page_size": [f"Choose between 1 and {MAX_PAGE_SIZE}."]})
+        return min(page_size, MAX_PAGE_SIZE)
+
+    def paginate_queryset(self, queryset, page_size):
+        # ListView answers a page out of range with a bare 404; the list says what went wrong.
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404 as error:
+            raise ValidationError({"page": [str(error)]})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_obj, paginator = context["page_obj"], context["paginator"]
+        # The same page summary the function-based flavour gets from ``post_page``.
+        context["page"] = PostPage(
+            posts=context["posts"],
+            count=paginator.count,
+            number=page_obj.number,
+            num_pages=paginator.num_pages,
+            has_next=page_obj.has_next(),
+            has_previous=page_obj.has_previous(),
+        )
+        return context
+
+
+class PostDetailView(PostObjectMixin, DetailView):
+    template_name = "web/posts/detail.html"
+    context_object_name = "post"
+
+
+class PostCreateView(FormErrorStatusMixin, FormView):
+    template_name = "web/posts/form.html"
+    form_class = PostForm
+
+    def form_valid(self, form):
+        try:
+            self._post = post_create(
+                author=self.request.user,
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your post is published.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("cbv:post_detail", args=[self._post.pk])
+
+
+class PostUpdateView(CanEditPostMixin, FormErrorStatusMixin, FormView):
+    template_name = "web/posts/form.html"
+    form_class = PostEditForm
+
+    def get_initial(self):
+        return {"body": self.get_object().body}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.get_object(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            post_update(
+                post=self.get_object(),
+                actor=self.request.user,
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
+                remove_image=form.cleaned_data["remove_image"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your post is updated.")
+        return super().form_valid(form)
+
+
+class PostDeleteView(CanEditPostMixin, DeleteView):
+    template_name = "web/posts/confirm_delete.html"
+    context_object_name = "post"
+
+    def form_valid(self, form):
+        # DeleteView would call ``Post.delete()``; the domain's service deletes (and its files).
+        post_delete(post=self.get_object(), actor=self.request.user)
+        messages.success(self.request, "Your post is deleted.")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("cbv:post_list")
+
+
+class PostLikeView(PostObjectMixin, View):
+    """POST likes (``service = post_like``) or unlikes the post; JSON for the Vue button."""
+
+    http_method_names = ["post"]
+    service = None
+
+    def post(self, request, *args, **kwargs):
+        post = self.get_object()
+        try:
+            post = self.service(post=post, user=request.user)
+        except PermissionDenied as error:
+            return denied(request, error, back_to=self.get_success_url())
+        return like_response(request, post, self.get_success_url())

@@ -1,0 +1,134 @@
+"""Posts as Django function-based views: each view reads the request, calls the domain and picks
+a response. Compare with ../cbv/views.py, which does the same with generic class-based views."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from domain.posts.models import Post
+from domain.posts.permissions import can_edit_post
+from domain.posts.selectors import post_get, post_page
+from domain.posts.services import (
+    post_create,
+    post_delete,
+    post_like,
+    post_unlike,
+    post_update,
+)
+
+from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, like_response
+from ..forms import PostEditForm, PostForm
+
+
+def _get_post_or_404(request, post_id):
+    try:
+        return post_get(post_id=post_id, viewer=request.user)
+    except Post.DoesNotExist:
+        raise Http404("No such post.")
+
+
+def _detail_url(post):
+    return reverse("fbv:post_detail", args=[post.pk])
+
+
+@require_GET
+def post_list(request):
+    query = request.GET
+    try:
+        page = post_page(
+            viewer=request.user,
+            search=query.get("search", "").strip(),
+            author=query.get("author"),
+            page=query.get("page"),
+            page_size=query.get("page_size") or 20,
+        )
+    except ValidationError as error:
+        return bad_query(request, error)
+    return render(request, LIST_TEMPLATE, {"page": page, "posts": page.posts})
+
+
+@require_GET
+def post_detail(request, post_id):
+    post = _get_post_or_404(request, post_id)
+    return render(request, "web/posts/detail.html", {"post": post})
+
+
+@require_http_methods(["GET", "POST"])
+def post_new(request):
+    form = PostForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Your post is published.")
+            return redirect(_detail_url(post))
+    return render(request, "web/posts/form.html", {"form": form}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def post_edit(request, post_id):
+    post = _get_post_or_404(request, post_id)
+    if not can_edit_post(request.user, post):
+        return denied(request, PermissionDenied("You can only edit your own posts."))
+    form = PostEditForm(request.POST or None, request.FILES or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = post_update(
+                post=post,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
+                remove_image=form.cleaned_data["remove_image"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Your post is updated.")
+            return redirect(_detail_url(post))
+    context = {"form": form, "post": post}
+    return render(request, "web/posts/form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def post_delete_view(request, post_id):
+    post = _get_post_or_404(request, post_id)
+    if not can_edit_post(request.user, post):
+        return denied(request, PermissionDenied("You can only delete your own posts."))
+    if request.method == "POST":
+        post_delete(post=post, actor=request.user)
+        messages.success(request, "Your post is deleted.")
+        return redirect("fbv:post_list")
+    return render(request, "web/posts/confirm_delete.html", {"post": post})
+
+
+@require_POST
+def post_like_view(request, post_id):
+    return _toggle_like(request, post_id, post_like)
+
+
+@require_POST
+def post_unlike_view(request, post_id):
+    return _toggle_like(request, post_id, post_unlike)
+
+
+def _toggle_like(request, post_id, service):
+    post = _get_post_or_404(request, post_id)
+    try:
+        post = service(post=post, user=request.user)
+    except PermissionDenied as error:
+        return denied(request, error, back_to=_detail_url(post))
+    return like_response(request, post, _detail_url(post))
+
+
+def _status(form):
+    # A re-displayed form with errors says so to scripts and tests, not only to eyes.
+    return 400 if form.is_bound and form.errors else 200

@@ -1,0 +1,89 @@
+"""Pages both flavours share: the home page and the account pages (sign up, activate, resend,
+log in, log out). Account rules live in ``domain.accounts.services``; these views present them."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from domain.accounts.services import (
+    ActivationError,
+    user_activate,
+    user_resend_activation,
+    user_signup,
+)
+
+from .common import add_errors
+from .forms import EmailAuthenticationForm, ResendActivationForm, SignupForm
+
+
+@require_GET
+def home(request):
+    return render(request, "web/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("signup_done")
+    status = 400 if form.is_bound else 200
+    return render(request, "web/accounts/signup.html", {"form": form}, status=status)
+
+
+@require_GET
+def signup_done(request):
+    return render(request, "web/accounts/signup_done.html")
+
+
+@require_GET
+def activate(request, uidb64, token):
+    try:
+        user = user_activate(uidb64=uidb64, token=token)
+    except ActivationError as error:
+        # An already active account is not a failure: the way forward is to log in.
+        status = 200 if error.code == "already_active" else 400
+        context = {"error": error}
+        return render(request, "web/accounts/activate.html", context, status=status)
+    return render(request, "web/accounts/activate.html", {"activated_user": user})
+
+
+@require_http_methods(["GET", "POST"])
+def resend_activation(request):
+    form = ResendActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_resend_activation(email=form.cleaned_data["email"])
+        messages.info(
+            request,
+            "If an account with this address is waiting for activation, a new link is on its way.",
+        )
+        return redirect("signup_done")
+    status = 400 if form.is_bound else 200
+    return render(request, "web/accounts/resend.html", {"form": form}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Welcome, {form.get_user().display_name}.")
+        return super().form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out.")
+        return response
