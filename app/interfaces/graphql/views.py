@@ -1,0 +1,111 @@
+"""graphene-django's view, made to behave like the rest of μblog's APIs.
+
+- Authentication: the session (Django's middleware) or ``Authorization: Bearer <access>`` with
+  the REST API's simplejwt tokens. A bad token is a 401, not an anonymous request.
+- CSRF: checked here rather than by the middleware, with DRF's rule: a request that the session
+  cookie authenticates needs the token (GraphiQL sends it); a Bearer request cannot be forged by
+  another site, and an anonymous one gains nothing from being forged, so they do not.
+- Abuse: operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH`` are refused before they
+  run; malformed bodies (bad JSON, broken multipart maps) get a 400, never a 500; a resolver that
+  crashes reports "Internal server error." and is logged, without leaking the exception text.
+- GraphiQL comes from files vendored under static/graphql/vendor/, never from a CDN.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+from graphene.validation import depth_limit_validator
+from graphene_django.views import HttpError
+from graphene_file_upload.django import FileUploadGraphQLView
+from graphql import GraphQLError, ValidationRule, specified_rules
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from .errors import FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
+
+logger = logging.getLogger(__name__)
+
+MALFORMED_MULTIPART = (
+    "Malformed multipart request: send 'operations' (a JSON object) and 'map' (a JSON object "
+    "naming, for each file part, the null variables it fills), per the GraphQL multipart "
+    "request spec."
+)
+
+
+class DepthLimit(ValidationRule):
+    """Refuse operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH``; introspection
+    fields do not count, so GraphiQL keeps working. The setting is read per request."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        try:
+            depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)(context)
+        except (KeyError, RecursionError):
+            # graphene's crawler assumes a valid document: an unknown fragment raises KeyError
+            # and a fragment cycle recurses without end. graphql-core's own rules
+            # (KnownFragmentNames, NoFragmentCycles) report both to the client.
+            pass
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        # Hand the reason back instead of rendering Django's HTML 403 page.
+        return reason
+
+
+def _error_response(status, message, code):
+    return JsonResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
+    )
+
+
+class GraphQLView(FileUploadGraphQLView):
+    graphiql_template = "graphql/graphiql.html"
+    validation_rules = (*specified_rules, DepthLimit)
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # CSRF is enforced in dispatch(), only where a session cookie authenticates.
+        return csrf_exempt(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        jwt = JWTAuthentication()
+        try:
+            credentials = jwt.authenticate(request)
+        except AuthenticationFailed as error:
+            response = _error_response(401, unauthenticated(error).message, "UNAUTHENTICATED")
+            response["WWW-Authenticate"] = jwt.authenticate_header(request)
+            return response
+        if credentials is not None:
+            request.user = credentials[0]
+        elif request.user.is_authenticated:
+            reason = _CsrfCheck(lambda request: None).process_view(request, None, (), {})
+            if reason:
+                return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
+        return super().dispatch(request, *args, **kwargs)
+
+    def parse_body(self, request):
+        try:
+            data = super().parse_body(request)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            # graphene-file-upload trusts 'operations' and 'map' to be well formed.
+            raise HttpError(HttpResponseBadRequest(MALFORMED_MULTIPART))
+        if not isinstance(data, dict):
+            raise HttpError(HttpResponseBadRequest(MALFORMED_MULTIPART))
+        return data
+
+    @staticmethod
+    def format_error(error):
+        original = getattr(error, "original_error", None)
+        if getattr(error, "path", None) and not isinstance(original, (GraphQLError, type(None))):
+            # A resolver crashed: a bug, not the client's doing. Log it; tell them nothing more.
+            logger.error("GraphQL resolver failed at %s", error.path, exc_info=original)
+            return {
+                **error.formatted,
+                "message": "Internal server error.",
+                "extensions": {"code": INTERNAL_SERVER_ERROR},
+            }
+        return FileUploadGraphQLView.format_error(error)
