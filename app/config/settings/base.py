@@ -168,11 +168,15 @@ STORAGES = {
 
 # --- Django REST framework, JWT and the OpenAPI schema ------------------------------------------
 REST_FRAMEWORK = {
+    # JWT first: DRF answers "not signed in" with the first class's WWW-Authenticate (a 401);
+    # with session first it would be a 403 without one.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Domain errors (ValidationError, Post.DoesNotExist...) become 400/401/403/404 here.
+    "EXCEPTION_HANDLER": "interfaces.rest.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
     "PAGE_SIZE": 20,

@@ -1,5 +1,10 @@
-"""DRF's page-number pagination with a client-chosen ``page_size`` capped like the domain's."""
+"""DRF's page-number pagination with a client-chosen ``page_size``, held to the domain's bounds.
 
+DRF silently replaces a bad ``page_size`` with the default; here it is a 400 like any other bad
+parameter, so the schema can say ``1..100`` and mean it.
+"""
+
+from django.core.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -9,3 +14,17 @@ class PostPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        try:
+            page_size = int(value)
+        except ValueError:
+            page_size = 0
+        if not 1 <= page_size <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Choose a whole number between 1 and {self.max_page_size}."]}
+            )
+        return page_size

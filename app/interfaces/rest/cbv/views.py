@@ -1,0 +1,79 @@
+"""The posts API as one DRF viewset: DRF's actions (list, create, retrieve, update,
+partial_update, destroy) plus a ``like`` action answering POST (like) and DELETE (unlike).
+It translates HTTP to the same service and selector calls as the FBV flavour."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from domain.posts import selectors, services
+
+from .. import serializers as api
+from ..pagination import PostPagination
+from ..schema import CBV_SCHEMA as SCHEMA
+from ..throttles import AnonPostCreateThrottle
+
+
+@extend_schema_view(
+    **{
+        name: extend_schema(**SCHEMA[name])
+        for name in ("list", "create", "retrieve", "update", "partial_update", "destroy")
+    }
+)
+class PostViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = api.PostSerializer
+    pagination_class = PostPagination
+    parser_classes = [JSONParser, MultiPartParser]
+    # Any id reaches get_object (DRF's default stops at dots), so malformed ones get a JSON 404.
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return selectors.post_list(
+            viewer=self.request.user,
+            search=self.request.query_params.get("search"),
+            author=self.request.query_params.get("author"),
+        )
+
+    def get_object(self):
+        return selectors.post_get(post_id=self.kwargs["pk"], viewer=self.request.user)
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [AnonPostCreateThrottle()]
+        return super().get_throttles()
+
+    def create(self, request):
+        serializer = api.PostCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = services.post_create(author=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(post).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def update(self, request, pk, partial=False):
+        post = self.get_object()
+        serializer = api.PostUpdateSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        post = services.post_update(post=post, actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(post).data)
+
+    def partial_update(self, request, pk):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk):
+        services.post_delete(post=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["POST"], **SCHEMA["like"])
+    @extend_schema(methods=["DELETE"], **SCHEMA["unlike"])
+    @action(detail=True, methods=["post", "delete"])
+    def like(self, request, pk):
+        post = self.get_object()
+        if request.method == "POST":
+            post = services.post_like(post=post, user=request.user)
+        else:
+            post = services.post_unlike(post=post, user=request.user)
+        return Response(api.LikeStateSerializer(post).data)

@@ -1,0 +1,50 @@
+"""Domain errors → HTTP, in one place for both flavours (REST_FRAMEWORK["EXCEPTION_HANDLER"]).
+
+Views call services and selectors without try/except; what they raise is translated here:
+``ValidationError`` → 400 ``{"field": ["message"]}``, ``Post.DoesNotExist`` → 404,
+``ActivationError`` → 400 ``{"detail": ...}``, and a refusal to an anonymous client → 401 with
+``WWW-Authenticate`` (signing in could change the answer), to a signed-in one → 403.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from domain.accounts.services import ActivationError
+from domain.posts.models import Post
+
+
+class ActivationFailed(exceptions.APIException):
+    status_code = 400
+    default_code = "invalid_link"
+
+
+def _field_errors(error):
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def _translate(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(_field_errors(exc))
+    if isinstance(exc, Post.DoesNotExist):
+        return exceptions.NotFound("No post with this id.")
+    if isinstance(exc, ActivationError):
+        return ActivationFailed(str(exc), code=exc.code)
+    if isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
+        request, view = context["request"], context["view"]
+        if not request.user.is_authenticated:
+            unauthenticated = exceptions.NotAuthenticated()
+            unauthenticated.auth_header = view.get_authenticate_header(request)
+            return unauthenticated
+    return exc
+
+
+def exception_handler(exc, context):
+    return drf_exception_handler(_translate(exc, context), context)

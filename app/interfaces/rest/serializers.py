@@ -1,0 +1,219 @@
+"""JSON in and out of the REST API, shared by the FBV and CBV flavours.
+
+Input serializers only check the shape of a request (types, unknown fields, files); every rule
+about what a post or an account may hold is the domain's, so the views pass the validated data
+to the services and let them decide.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.datastructures import MultiValueDict
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+
+from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
+from domain.posts.models import BODY_MAX_LENGTH, Post
+from domain.posts.permissions import can_edit_post
+
+# Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
+# body at least one character that is not whitespace (the domain refuses blank posts).
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# The browsable API puts its CSRF token in the form it posts; it is transport, not data.
+FORM_TRANSPORT_FIELDS = {"csrfmiddlewaretoken"}
+
+
+class TextField(serializers.CharField):
+    """A string and nothing else: ``123`` is not coerced to ``"123"``. Whitespace is kept, so
+    the domain sees what the client sent. ``schema`` holds extra OpenAPI keywords (see schema.py).
+    """
+
+    def __init__(self, *, schema=None, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        self.schema = {"pattern": NO_NUL, **(schema or {})}
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """A JSON boolean, or in a multipart form one of DRF's usual spellings (``true``, ``1``...)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool) and not isinstance(self.parent.initial_data, MultiValueDict):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know (a typo must not be silently ignored)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            known = set(self.fields)
+            if isinstance(data, MultiValueDict):
+                known |= FORM_TRANSPORT_FIELDS
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Posts --------------------------------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    """The public face of an account: never its email address."""
+
+    class Meta:
+        model = User
+        fields = ["id", "display_name"]
+        read_only_fields = fields
+
+
+class PostSerializer(serializers.ModelSerializer):
+    image = serializers.ImageField(read_only=True, allow_null=True, help_text="Absolute URL.")
+    thumbnail = serializers.ImageField(
+        read_only=True, allow_null=True, help_text="Absolute URL, once the worker made it."
+    )
+    author = AuthorSerializer(read_only=True, allow_null=True, help_text="Null when anonymous.")
+    liked = serializers.BooleanField(read_only=True, help_text="Whether the viewer likes it.")
+    can_edit = serializers.SerializerMethodField(
+        help_text="Whether the viewer may edit and delete it."
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "body",
+            "image",
+            "thumbnail",
+            "author",
+            "created_at",
+            "updated_at",
+            "like_count",
+            "liked",
+            "can_edit",
+        ]
+        read_only_fields = fields
+
+    def get_can_edit(self, post) -> bool:
+        return can_edit_post(self.context["request"].user, post)
+
+
+@extend_schema_serializer(many=False)
+class PostPageSerializer(serializers.Serializer):
+    """DRF's page-number shape (documentation only: PostPagination renders it)."""
+
+    count = serializers.IntegerField(min_value=0)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostSerializer(many=True)
+
+
+def body_field(**kwargs):
+    return TextField(
+        help_text=f"1 to {BODY_MAX_LENGTH} characters, not only whitespace.",
+        schema={"minLength": 1, "maxLength": BODY_MAX_LENGTH, "pattern": NOT_BLANK},
+        **kwargs,
+    )
+
+
+class PostBodySerializer(StrictSerializer):
+    """A post as JSON: text only (send multipart/form-data to attach an image)."""
+
+    body = body_field()
+
+
+class PostCreateSerializer(PostBodySerializer):
+    """A post as multipart/form-data, with an optional image."""
+
+    image = serializers.FileField(
+        required=False, help_text="JPEG, PNG, GIF or WebP; the size limit is set by the server."
+    )
+
+
+class PostUpdateBodySerializer(StrictSerializer):
+    """An edit as JSON. PUT requires ``body``; PATCH sends only what changes."""
+
+    body = body_field()
+    remove_image = FlagField(required=False, help_text="Drop the current image.")
+
+
+class PostUpdateSerializer(PostUpdateBodySerializer):
+    """An edit as multipart/form-data, which may also replace the image."""
+
+    image = serializers.FileField(required=False, help_text="Replaces the current image.")
+
+
+class LikeStateSerializer(serializers.Serializer):
+    like_count = serializers.IntegerField(min_value=0)
+    liked = serializers.BooleanField()
+
+
+# --- Accounts and tokens --------------------------------------------------------------------------
+
+
+class SignupSerializer(StrictSerializer):
+    """A new account: the domain checks the address and the password's strength."""
+
+    email = TextField(schema={"format": "email"})
+    password = TextField(write_only=True, style={"input_type": "password"})
+    display_name = TextField(
+        required=False,
+        help_text=f"Public name, at most {DISPLAY_NAME_MAX_LENGTH} characters; leave it out "
+        "and one is made up.",
+    )
+
+
+class SignupResultSerializer(serializers.Serializer):
+    display_name = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ActivationSerializer(StrictSerializer):
+    """The two parts of the link /accounts/activate/<uid>/<token>/ from the email."""
+
+    uid = TextField(help_text="The <uidb64> part of the activation link.")
+    token = TextField(help_text="The <token> part of the activation link.")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """``{"email", "password"}`` → ``{"access", "refresh"}``; inactive accounts get nothing."""
+
+    def __init__(self, instance=None, data=empty, **kwargs):
+        super().__init__(instance, data, **kwargs)
+        self.fields[self.username_field] = TextField(write_only=True)
+        self.fields["password"] = TextField(write_only=True, style={"input_type": "password"})
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class TokenRefreshInputSerializer(TokenRefreshSerializer):
+    refresh = TextField(write_only=True)
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist:  # simplejwt looks the user up unguarded: purged accounts
+            raise AuthenticationFailed(
+                self.error_messages["no_active_account"], "no_active_account"
+            )
+
+
+class AccessTokenSerializer(serializers.Serializer):
+    access = serializers.CharField()

@@ -1,0 +1,102 @@
+"""API endpoints both flavours share: sign up, activate, and JWT tokens.
+
+Signup and activation call the same account services as the web pages. The token views are
+simplejwt's, given our throttle, a guarded refresh serializer and a documented schema.
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+from domain.accounts.services import user_activate, user_signup
+
+from . import serializers as api
+from .schema import INVALID, THROTTLED, UNAUTHENTICATED, UNSUPPORTED, error
+from .throttles import SignupThrottle, TokenThrottle
+
+TAGS = ["accounts and tokens"]
+
+
+class SignupView(APIView):
+    parser_classes = [JSONParser]
+    throttle_classes = [SignupThrottle]
+
+    @extend_schema(
+        operation_id="auth_signup",
+        summary="Create an inactive account and email its activation link",
+        tags=TAGS,
+        request=api.SignupSerializer,
+        responses={
+            201: api.SignupResultSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            415: UNSUPPORTED,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request):
+        serializer = api.SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_signup(**serializer.validated_data)
+        result = {
+            "display_name": user.display_name,
+            "detail": "Check your email for the activation link.",
+        }
+        return Response(result, status=status.HTTP_201_CREATED)
+
+
+class ActivationView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="auth_activate",
+        summary="Activate an account with the uid and token of its activation link",
+        tags=TAGS,
+        request=api.ActivationSerializer,
+        responses={
+            200: api.DetailSerializer,
+            400: error("Invalid, expired or already used link.", api.DetailSerializer),
+            401: UNAUTHENTICATED,
+            415: UNSUPPORTED,
+        },
+    )
+    def post(self, request):
+        serializer = api.ActivationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user_activate(uidb64=data["uid"], token=data["token"])
+        return Response({"detail": "Your account is active. You can log in."})
+
+
+TOKEN_ERRORS = {400: INVALID, 401: UNAUTHENTICATED, 415: UNSUPPORTED, 429: THROTTLED}
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="token_obtain",
+        summary="Obtain a JWT pair with email and password (active accounts only)",
+        tags=TAGS,
+        responses={200: api.TokenPairSerializer, **TOKEN_ERRORS},
+    )
+)
+class TokenObtainView(jwt_views.TokenObtainPairView):
+    serializer_class = api.TokenObtainSerializer
+    parser_classes = [JSONParser]
+    throttle_classes = [TokenThrottle]
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="token_refresh",
+        summary="Exchange a refresh token for a new access token",
+        tags=TAGS,
+        responses={200: api.AccessTokenSerializer, **TOKEN_ERRORS},
+    )
+)
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    serializer_class = api.TokenRefreshInputSerializer
+    parser_classes = [JSONParser]
+    throttle_classes = [TokenThrottle]
