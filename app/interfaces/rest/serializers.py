@@ -158,7 +158,7 @@ class LikeStateSerializer(serializers.Serializer):
     liked = serializers.BooleanField()
 
 
-# --- Accounts and tokens --------------------------------------------------------------------------
+# --- Accounts and tokens ------------------------------------------------------------------------
 
 
 class SignupSerializer(StrictSerializer):
