@@ -12,6 +12,11 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def media(request, path):
+    """Uploads, for runs where nothing else serves them (production puts them on S3)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -25,7 +30,4 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media)]

@@ -118,8 +118,10 @@ def user_activate(*, uidb64, token):
 def user_resend_activation(*, email):
     """Send a new link if an inactive account has this address; silent otherwise,
     so the form never reveals which addresses have accounts."""
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=False).first()
-    if user is not None and user.activated_at is None:
+    user = User.objects.filter(
+        email__iexact=(email or "").strip(), is_active=False, activated_at__isnull=True
+    ).first()
+    if user is not None:
         _schedule_activation_email(user)
     return user
 

@@ -69,7 +69,7 @@ def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAUL
         allow_empty_first_page=True,
     )
     try:
-        current = paginator.page(page or 1)
+        current = paginator.page(1 if page in (None, "") else page)
     except (EmptyPage, PageNotAnInteger) as error:
         raise ValidationError({"page": [str(error)]})
     return PostPage(

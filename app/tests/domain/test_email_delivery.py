@@ -1,0 +1,95 @@
+"""The activation email travels for real: Django's SMTP backend to a local SMTP server (aiosmtpd),
+sent by a real Celery worker consuming the configured broker (Redis when REDIS_URL is set)."""
+
+import os
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+
+from config.celery import app as celery_app
+from domain.accounts.services import user_signup
+from tests.factories import PASSWORD
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps messages; it can refuse the first ``refuse`` deliveries."""
+
+    def __init__(self, refuse=0):
+        self.messages, self.refused, self.refuse = [], 0, refuse
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refused < self.refuse:
+            self.refused += 1
+            return "451 Temporary failure, try again later"
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    def start(refuse=0):
+        inbox = Inbox(refuse)
+        controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        started.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        return inbox
+
+    started = []
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+@pytest.fixture
+def not_eager():
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(condition, timeout=20):
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_delivers_activation_email_over_smtp(smtp_server, not_eager):
+    inbox = smtp_server()
+    expected_broker = os.environ.get("REDIS_URL") or "memory://"
+    assert django_settings.CELERY_BROKER_URL == expected_broker
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=["default"]):
+        user_signup(email="worker@example.com", password=PASSWORD, display_name="Worker")
+        assert wait_for(lambda: inbox.messages), "no email reached the SMTP server"
+
+    [envelope] = inbox.messages
+    assert envelope.rcpt_tos == ["worker@example.com"]
+    assert b"/accounts/activate/" in envelope.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_retries_when_smtp_refuses_so_no_signup_is_lost(smtp_server, not_eager):
+    inbox = smtp_server(refuse=1)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=["default"]):
+        user_signup(email="retry@example.com", password=PASSWORD)
+        # retry_backoff=5 with jitter: the retry comes within 5 seconds.
+        assert wait_for(lambda: inbox.messages), "the retry never delivered"
+
+    assert inbox.refused == 1
+    assert [envelope.rcpt_tos for envelope in inbox.messages] == [["retry@example.com"]]

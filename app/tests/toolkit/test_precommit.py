@@ -1,0 +1,46 @@
+"""pre-commit works with only a package registry and runs the versions poetry.lock pins."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def hooks():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    return config["repos"]
+
+
+def locked_versions():
+    pins = re.findall(
+        r"^([A-Za-z0-9_.-]+)==([^ ;\n]+)", (ROOT / "requirements_dev.txt").read_text(), re.M
+    )
+    return {name.lower().replace("_", "-"): version for name, version in pins}
+
+
+def test_no_hook_is_fetched_from_a_git_host():
+    assert {repo["repo"] for repo in hooks()} == {"local"}
+
+
+def test_hook_tool_versions_are_the_locked_ones():
+    locked = locked_versions()
+    pinned = [
+        dependency
+        for repo in hooks()
+        for hook in repo["hooks"]
+        for dependency in hook.get("additional_dependencies", [])
+    ]
+
+    assert pinned
+    for dependency in pinned:
+        name, _, version = dependency.partition("==")
+        assert version, f"{dependency} is not pinned"
+        assert locked[name.lower()] == version, f"{dependency} differs from poetry.lock"
+
+
+def test_requirements_check_and_django_checks_are_hooks():
+    ids = {hook["id"] for repo in hooks() for hook in repo["hooks"]}
+
+    assert {"black", "flake8", "requirements-check", "django-checks"} <= ids

@@ -1,0 +1,68 @@
+"""Project-level wiring: health check, admin for every model, demo data."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+
+from domain.posts.models import Post
+from tests.factories import LikeFactory, PostFactory
+
+
+def test_healthz_answers_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in apps.get_models() if m._meta.app_label in {"accounts", "posts"}]
+)
+def test_every_domain_model_has_an_admin(model):
+    assert admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("page", ["accounts/user", "posts/post", "posts/like"])
+def test_admin_pages_render(admin_client, page):
+    from tests.factories import UserFactory
+
+    LikeFactory(post=PostFactory(author=UserFactory()))
+
+    assert admin_client.get(f"/admin/{page}/").status_code == 200
+    assert admin_client.get(f"/admin/{page}/add/").status_code == 200
+    assert admin_client.get(f"/admin/{page}/1/change/").status_code == 200
+
+
+def test_admin_creates_a_user_with_email_and_display_name(admin_client):
+    from domain.accounts.models import User
+
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "made@example.com",
+            "display_name": "Made",
+            "password1": "a long enough password",
+            "password2": "a long enough password",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(email="made@example.com").display_name == "Made"
+
+
+def test_seed_demo_fills_an_empty_database_once(db, capsys):
+    call_command("seed_demo", posts=6)
+    call_command("seed_demo", posts=6)
+
+    assert Post.objects.count() == 6
+    assert Post.objects.filter(author__isnull=True).count() == 2
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_media_uploads_are_served_locally(client, settings, media_root):
+    media_root.mkdir(parents=True, exist_ok=True)
+    (media_root / "hello.txt").write_text("hi")
+
+    assert b"".join(client.get("/media/hello.txt").streaming_content) == b"hi"
