@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Value
 
 from .models import Like, Post
@@ -29,13 +30,24 @@ def _parse_id(value, field):
         raise ValidationError({field: ["Enter a whole number."]})
 
 
+def _storable_id(value):
+    """Whether the database can hold ``value`` as a key: a bigger one names no row, and
+    SQLite raises OverflowError (PostgreSQL an error) if asked."""
+    low, high = connection.ops.integer_field_range(Post._meta.pk.get_internal_type())
+    return low <= value <= high
+
+
 def post_list(*, viewer=None, search=None, author=None):
     """Posts newest first, optionally whose body contains ``search`` or by the ``author`` id."""
     queryset = Post.objects.all()
     if search:
-        queryset = queryset.filter(body__icontains=search)
+        # A body never holds NUL (PostgreSQL cannot even be asked about one).
+        queryset = queryset.none() if "\x00" in search else queryset.filter(body__icontains=search)
     if author not in (None, ""):
-        queryset = queryset.filter(author_id=_parse_id(author, "author"))
+        author_id = _parse_id(author, "author")
+        queryset = (
+            queryset.filter(author_id=author_id) if _storable_id(author_id) else queryset.none()
+        )
     return _with_viewer_state(queryset, viewer)
 
 
@@ -45,6 +57,8 @@ def post_get(*, post_id, viewer=None):
         post_id = int(post_id)
     except (TypeError, ValueError):
         raise Post.DoesNotExist(f"No post with id {post_id!r}.")
+    if not _storable_id(post_id):
+        raise Post.DoesNotExist(f"No post with id {post_id}.")
     return _with_viewer_state(Post.objects.all(), viewer).get(pk=post_id)
 
 

@@ -16,6 +16,8 @@ from .permissions import can_edit_post, can_like, is_member
 def _clean_body(body):
     if not isinstance(body, str) or not body.strip():
         raise ValidationError({"body": ["Write something: a post cannot be blank."]})
+    if "\x00" in body:  # PostgreSQL cannot store NUL in text
+        raise ValidationError({"body": ["Null characters are not allowed."]})
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
             {
