@@ -4,6 +4,7 @@ Sessions install from requirements_dev.txt (exported from poetry.lock), so nox, 
 three CI providers run the same versions. uv makes the virtualenvs when it is installed.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -58,6 +59,11 @@ def tests(session):
         *session.posargs,
         env=TEST_ENV,
     )
+    # GitHub shows coverage on the run's page from this file (act sets it too); GitLab reads the
+    # TOTAL line and coverage.xml instead.
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as summary:
+            session.run("coverage", "report", "--format=markdown", stdout=summary)
 
 
 @nox.session(python=False)
@@ -118,3 +124,12 @@ def beat(session):
     session.run(
         "celery", "--workdir", "app", "-A", "config", "beat", "-l", "INFO", *session.posargs
     )
+
+
+@nox.session(python=PYTHON)
+def ci_local(session):
+    """Run the three CI pipelines here: GitHub's with act, GitLab's with gitlab-ci-local, Bitbucket's steps in order."""  # noqa: E501
+    install_dev(session)
+    # gitlab-ci-local comes from npm, pinned in tools/ci_local.py, into this session's folder.
+    session.env["GITLAB_CI_LOCAL_PREFIX"] = str(Path(session.virtualenv.location) / "node")
+    session.run("python", "tools/ci_local.py", *session.posargs)

@@ -1,0 +1,242 @@
+"""Run the three CI pipelines on this machine, as `nox -s ci_local` does (docs/ci.md).
+
+GitHub's workflow runs under act on the host, GitLab's pipeline under gitlab-ci-local with its
+shell executor, and Bitbucket's steps run their scripts in order in bash. Each runner gets its own
+clean clone of HEAD (the pipelines run nox and pytest themselves and must not touch the working
+tree) and its own database and Redis number on the local PostgreSQL and Redis, which stand in for
+the service containers: there is no container engine here.
+
+    python tools/ci_local.py [--runner act|gitlab|bitbucket ...] [--job NAME ...] [--source DIR]
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg2
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ".github/workflows/ci.yml"
+# The newest gitlab-ci-local that runs on Node 20; it needs rsync for its file copies.
+GITLAB_CI_LOCAL = "gitlab-ci-local@4.65.1"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379"
+# Separate databases and Redis numbers, so the runners never see each other's data, nor .ci/run's.
+RUNNERS = {"act": ("ci_act", 5), "gitlab": ("ci_gitlab", 6), "bitbucket": ("ci_bitbucket", 7)}
+CHROMIUM = "/usr/bin/chromium"
+JOB_TIMEOUT = 25 * 60
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runner", action="append", choices=RUNNERS, help="default: all three")
+    parser.add_argument("--job", action="append", help="jobs to run (default: every job)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="repository to clone HEAD of")
+    parser.add_argument("--keep", action="store_true", help="keep the clones and logs")
+    args = parser.parse_args()
+
+    if not shutil.which("rsync"):
+        sys.exit("gitlab-ci-local needs rsync: apt-get install -y rsync")
+    workdir = Path(tempfile.mkdtemp(prefix="ci_local-"))
+    results = []
+    try:
+        for runner in args.runner or list(RUNNERS):
+            database, redis_number = RUNNERS[runner]
+            create_database(database)
+            urls = {
+                "DATABASE_URL": f"{POSTGRES}/{database}",
+                "REDIS_URL": f"{REDIS}/{redis_number}",
+            }
+            clone = workdir / runner
+            subprocess.run(["git", "clone", "--quiet", str(args.source), str(clone)], check=True)
+            results += RUN[runner](clone, workdir, urls, args.job)
+    finally:
+        print_summary(results)
+        if args.keep:
+            print(f"clones and logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(0 if results and all(ok for *_, ok in results) else 1)
+
+
+def create_database(name):
+    connection = psycopg2.connect(f"{POSTGRES}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def runner_env(extra=None):
+    """This machine's environment without nox's virtualenv or .ci/run's service URLs."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "DATABASE_URL"}}
+    env.pop("REDIS_URL", None)
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        paths = env.get("PATH", "").split(os.pathsep)
+        env["PATH"] = os.pathsep.join(p for p in paths if not p.startswith(venv))
+    return {**env, **(extra or {})}
+
+
+def run_job(results, runner, job, command, cwd, log, env):
+    """Run one job, its output in a log file; print a line for it and its log's tail on failure."""
+    print(f"[{runner}] {job}: {' '.join(command[:3])} ...", flush=True)
+    started = time.monotonic()
+    with open(log, "w") as out:
+        try:
+            code = subprocess.run(
+                command,
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=JOB_TIMEOUT,
+            ).returncode
+        except subprocess.TimeoutExpired:
+            code = "timeout"
+    seconds = time.monotonic() - started
+    ok = code == 0
+    print(
+        f"[{runner}] {job}: {'passed' if ok else f'FAILED ({code})'} in {seconds:.0f}s", flush=True
+    )
+    if not ok:
+        print("".join(Path(log).read_text(errors="replace").splitlines(True)[-60:]), flush=True)
+    results.append((runner, job, seconds, ok))
+
+
+def act_runner(clone, workdir, urls, only):
+    workflow = yaml.safe_load((clone / WORKFLOW).read_text())
+    # act fetches every action while setting a job up, even one whose `if` then skips it. The
+    # workflow skips all but checkout under act (act copies the clone itself), so a placeholder
+    # that is never run stands in for them: this machine cannot reach GitHub.
+    placeholder = workdir / "act-placeholder-action"
+    placeholder.mkdir(exist_ok=True)
+    (placeholder / "action.yml").write_text(
+        "name: placeholder\nruns:\n  using: node20\n  main: x.js\n"
+    )
+    actions = sorted(
+        {
+            step["uses"]
+            for job in workflow["jobs"].values()
+            for step in job["steps"]
+            if "uses" in step and not step["uses"].startswith("actions/checkout@")
+        }
+    )
+    variables = {**urls, "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH": CHROMIUM}
+    command = ["act", "push", "-W", WORKFLOW, "-P", "ubuntu-latest=-self-hosted"]
+    command += ["--action-cache-path", str(workdir / "act-cache"), "--no-cache-server"]
+    command += [
+        arg for action in actions for arg in ("--local-repository", f"{action}={placeholder}")
+    ]
+    command += [arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")]
+    results = []
+    for job in workflow["jobs"]:
+        if not only or job in only:
+            log = workdir / f"act-{job}.log"
+            run_job(results, "act", job, command + ["-j", job], clone, log, runner_env())
+    return results
+
+
+def gitlab_runner(clone, workdir, urls, only):
+    pipeline = yaml.safe_load((clone / ".gitlab-ci.yml").read_text())
+    # gitlab-ci-local starts `services:` through Docker even with --force-shell-executor, so it
+    # runs a copy without them; the local PostgreSQL and Redis answer instead.
+    jobs = {
+        name: spec
+        for name, spec in pipeline.items()
+        if isinstance(spec, dict) and "script" in spec
+    }
+    with_services = {name for name, spec in jobs.items() if spec.pop("services", None)}
+    local_file = clone / ".gitlab-ci-local.generated.yml"
+    local_file.write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    executable = install_gitlab_ci_local(workdir)
+    command = [str(executable), "--file", local_file.name, "--force-shell-executor"]
+    command += ["--home", str(workdir / "gitlab-ci-local-home"), "--no-color"]
+    command += ["--variable", f"CI_PROJECT_DIR={clone}"]
+    results = []
+    for job in jobs:
+        if not only or job in only:
+            variables = urls if job in with_services else {}
+            args = [
+                arg
+                for name, value in variables.items()
+                for arg in ("--variable", f"{name}={value}")
+            ]
+            log = workdir / f"gitlab-{job}.log"
+            run_job(results, "gitlab", job, command + args + [job], clone, log, runner_env())
+    return results
+
+
+def install_gitlab_ci_local(workdir):
+    """gitlab-ci-local, pinned, in a prefix beside nox's virtualenvs rather than globally."""
+    prefix = Path(os.environ.get("GITLAB_CI_LOCAL_PREFIX", workdir / "node"))
+    executable = prefix / "node_modules" / ".bin" / "gitlab-ci-local"
+    version = GITLAB_CI_LOCAL.rpartition("@")[2]
+    installed = (
+        executable.exists()
+        and subprocess.run(
+            [str(executable), "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        == version
+    )
+    if not installed:
+        prefix.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(prefix),
+                "--no-audit",
+                "--no-fund",
+                GITLAB_CI_LOCAL,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return executable
+
+
+def bitbucket_runner(clone, workdir, urls, only):
+    # No Bitbucket runner works here without a container engine or Python 3.12 (bb-run), so each
+    # step's script runs in order in one bash, which stops at the first failing line as
+    # Bitbucket does; steps with services get the local service URLs, like repository variables.
+    pipeline = yaml.safe_load((clone / "bitbucket-pipelines.yml").read_text())
+    steps = [
+        entry["step"]
+        for item in pipeline["pipelines"]["default"]
+        for entry in item.get("parallel", [item])
+    ]
+    results = []
+    for step in steps:
+        if not only or step["name"] in only:
+            env = runner_env({**(urls if step.get("services") else {}), "CI": "true"})
+            env["BITBUCKET_CLONE_DIR"] = str(clone)
+            script = "set -e\n" + "\n".join(step["script"]) + "\n"
+            log = workdir / f"bitbucket-{step['name']}.log"
+            run_job(results, "bitbucket", step["name"], ["bash", "-c", script], clone, log, env)
+    return results
+
+
+RUN = {"act": act_runner, "gitlab": gitlab_runner, "bitbucket": bitbucket_runner}
+
+
+def print_summary(results):
+    print("\nci_local summary (seconds):")
+    for runner, job, seconds, ok in results:
+        print(f"  {runner:<10} {job:<10} {seconds:7.0f}  {'ok' if ok else 'FAILED'}")
+    for runner in dict.fromkeys(runner for runner, *_ in results):
+        total = sum(seconds for name, _, seconds, _ in results if name == runner)
+        print(f"  {runner:<10} {'total':<10} {total:7.0f}")
+
+
+if __name__ == "__main__":
+    main()
