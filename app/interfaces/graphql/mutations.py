@@ -111,13 +111,12 @@ class SignUp(graphene.Mutation):
         display_name = graphene.String()
 
     ok = graphene.Boolean(required=True)
-    email = graphene.String(required=True, description="Where the activation link went.")
 
     @staticmethod
     @translate_domain_errors
     def mutate(root, info, email, password, display_name=""):
-        user = user_signup(email=email, password=password, display_name=display_name)
-        return SignUp(ok=True, email=user.email)
+        user_signup(email=email, password=password, display_name=display_name)
+        return SignUp(ok=True)
 
 
 class Activate(graphene.Mutation):
