@@ -17,7 +17,7 @@ def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.production"})
     environment.update(env)
