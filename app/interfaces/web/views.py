@@ -25,7 +25,7 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user_signup(
@@ -60,7 +60,7 @@ def activate(request, uidb64, token):
 
 @require_http_methods(["GET", "POST"])
 def resend_activation(request):
-    form = ResendActivationForm(request.POST or None)
+    form = ResendActivationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user_resend_activation(email=form.cleaned_data["email"])
         messages.info(

@@ -43,7 +43,12 @@ class CanEditPostMixin(PostObjectMixin, UserPassesTestMixin):
         return can_edit_post(self.request.user, self.get_object())
 
 
-class FormErrorStatusMixin:
+class PostFormMixin:
+    """A form with errors answers 400; only GET and POST: FormView would take PUT as a POST, and
+    DeleteView's DELETE would delete the model without the domain's service."""
+
+    http_method_names = ["get", "post"]
+
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -86,9 +91,11 @@ class PostListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_obj, paginator = context["page_obj"], context["paginator"]
+        # Evaluated once: the template reads the page's rows more than once.
+        context["posts"] = context["object_list"] = posts = list(page_obj.object_list)
         # The same page summary the function-based flavour gets from ``post_page``.
         context["page"] = PostPage(
-            posts=context["posts"],
+            posts=posts,
             count=paginator.count,
             number=page_obj.number,
             num_pages=paginator.num_pages,
@@ -103,7 +110,7 @@ class PostDetailView(PostObjectMixin, DetailView):
     context_object_name = "post"
 
 
-class PostCreateView(FormErrorStatusMixin, FormView):
+class PostCreateView(PostFormMixin, FormView):
     template_name = "web/posts/form.html"
     form_class = PostForm
 
@@ -124,7 +131,7 @@ class PostCreateView(FormErrorStatusMixin, FormView):
         return reverse("cbv:post_detail", args=[self._post.pk])
 
 
-class PostUpdateView(CanEditPostMixin, FormErrorStatusMixin, FormView):
+class PostUpdateView(CanEditPostMixin, PostFormMixin, FormView):
     template_name = "web/posts/form.html"
     form_class = PostEditForm
 
@@ -151,6 +158,7 @@ class PostUpdateView(CanEditPostMixin, FormErrorStatusMixin, FormView):
 
 
 class PostDeleteView(CanEditPostMixin, DeleteView):
+    http_method_names = PostFormMixin.http_method_names
     template_name = "web/posts/confirm_delete.html"
     context_object_name = "post"
 

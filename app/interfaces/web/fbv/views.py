@@ -58,7 +58,7 @@ def post_detail(request, post_id):
 
 @require_http_methods(["GET", "POST"])
 def post_new(request):
-    form = PostForm(request.POST or None, request.FILES or None)
+    form = PostForm(*_form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             post = post_create(
@@ -127,6 +127,11 @@ def _toggle_like(request, post_id, service):
     except PermissionDenied as error:
         return denied(request, error, back_to=_detail_url(post))
     return like_response(request, post, _detail_url(post))
+
+
+def _form_data(request):
+    # Bound on POST even when the POST is empty, so an empty submission shows its errors.
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
 def _status(form):
