@@ -22,6 +22,10 @@ SCHEMAS = [
         Path("docs/api/openapi.yaml"),
         ["spectacular", "--validate", "--fail-on-warn", "--file"],
     ),
+    (
+        Path("docs/api/schema.graphql"),
+        ["graphql_schema", "--schema", "interfaces.graphql.schema.schema", "--out"],
+    ),
 ]
 
 
@@ -61,7 +65,8 @@ def check_schema(committed, command, write):
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / committed.name
         manage(*command, str(fresh))
-        wanted = fresh.read_text()
+        # graphql_schema ends without a newline; the end-of-file hook would add one.
+        wanted = fresh.read_text().rstrip("\n") + "\n"
     current = committed.read_text() if committed.exists() else ""
     if current == wanted:
         return True
