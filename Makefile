@@ -23,6 +23,10 @@ run: $(NOX) ## Run μblog at http://127.0.0.1:8000 on embedded defaults (SQLite,
 test: $(NOX) ## Run the tests with 100% coverage enforced
 	$(NOX) -s tests
 
+.PHONY: e2e
+e2e: $(NOX) ## Run the browser tests with Playwright and Debian's Chromium (apt install chromium)
+	$(NOX) -s e2e
+
 .PHONY: lint
 lint: $(NOX) ## Run pre-commit on every file (black, flake8, lock and schema checks)
 	$(NOX) -s lint

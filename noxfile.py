@@ -66,6 +66,13 @@ def tests(session):
             session.run("coverage", "report", "--format=markdown", stdout=summary)
 
 
+@nox.session(python=PYTHON)
+def e2e(session):
+    """Drive /usr/bin/chromium through the web app and GraphiQL with Playwright."""
+    install_dev(session)
+    session.run("pytest", "-m", "e2e", "app/tests/e2e", *session.posargs, env=TEST_ENV)
+
+
 @nox.session(python=False)
 def requirements(session):
     """Export requirements.txt and requirements_dev.txt from poetry.lock."""
