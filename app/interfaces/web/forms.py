@@ -3,6 +3,7 @@
 its ``ValidationError``s onto these forms with ``add_error``."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -56,6 +57,13 @@ class SignupForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"maxlength": DISPLAY_NAME_MAX_LENGTH}),
         help_text="Shown on your posts instead of your email. Leave empty for a random one.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The validators' own words (AUTH_PASSWORD_VALIDATORS): no rule restated here.
+        self.fields["password"].help_text = (
+            password_validation.password_validators_help_text_html()
+        )
 
 
 class ResendActivationForm(BootstrapFormMixin, forms.Form):

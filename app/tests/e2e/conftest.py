@@ -8,12 +8,22 @@ import os
 
 import pytest
 
-# pytest-playwright runs an event loop in the test thread; Django's ORM would refuse to run
-# there, although the tests only touch the database between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/screens")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_beside_the_event_loop():
+    """pytest-playwright runs an event loop in the test thread, and Django's ORM refuses to run
+    there, although these tests only touch the database between browser steps. Set when the
+    first e2e test starts (not at import), so a run without e2e tests keeps Django's guard."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

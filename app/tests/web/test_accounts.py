@@ -28,6 +28,7 @@ def test_signup_page_asks_for_email_password_and_display_name(client, db):
 
     assert response.status_code == 200
     assert set(response.context["form"].fields) == {"email", "password", "display_name"}
+    assert b"at least 8 characters" in response.content
 
 
 def test_signup_creates_inactive_account_sends_link_and_says_check_your_email(

@@ -2,8 +2,11 @@
 status codes of bad input). Each test runs for /mtv/fbv/ and /mtv/cbv/ (the ``flavour`` fixture).
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from domain.posts.models import Post
 from tests.factories import PostFactory, image_upload, text_upload
@@ -32,6 +35,16 @@ def test_list_links_stay_in_their_flavour(client, flavour, post):
 
     assert f'href="{url(flavour, "post_detail", post.pk)}"' in content
     assert f'action="{url(flavour, "post_like", post.pk)}"' in content
+
+
+def test_list_tells_the_age_of_posts_in_one_unit(client, flavour, db):
+    PostFactory(body="fresh")
+    old = PostFactory(body="old")
+    Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3, hours=5))
+
+    content = client.get(url(flavour, "post_list")).content.decode()
+
+    assert ">just now</time>" in content and ">3\xa0days ago</time>" in content
 
 
 def test_empty_list_invites_the_first_post(client, flavour, db):

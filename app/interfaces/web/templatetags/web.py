@@ -1,7 +1,11 @@
 """Template helpers that let one set of templates serve both flavours."""
 
+from datetime import timedelta
+
 from django import template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from domain.posts.permissions import can_edit_post
 
@@ -28,3 +32,11 @@ def post_url(context, name, *args):
 def can_edit(user, post):
     """``{% if request.user|can_edit:post %}``: the domain's answer, for showing links."""
     return can_edit_post(user, post)
+
+
+@register.filter
+def age(moment):
+    """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
