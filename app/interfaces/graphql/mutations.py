@@ -1,7 +1,15 @@
 """Write operations: each ``mutate`` is one call to a domain service (posts, accounts) or to
-simplejwt (tokens, the same ones the REST API issues), with its errors translated."""
+simplejwt (tokens, the same ones the REST API issues), with its errors translated.
+
+What strangers can do in bulk (anonymous posts, signups, token requests) is rate-limited by the
+REST API's throttles, with the same rates and the same per-client budget: GraphQL is no way
+around them.
+"""
+
+import math
 
 import graphene
+from graphql import GraphQLError
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.exceptions import ValidationError as SerializerValidationError
 from rest_framework_simplejwt.exceptions import TokenError
@@ -12,12 +20,24 @@ from domain.accounts.services import user_activate, user_signup
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
 
-from .errors import bad_user_input, translate_domain_errors, unauthenticated
+from interfaces.rest.throttles import AnonPostCreateThrottle, SignupThrottle, TokenThrottle
+
+from .errors import THROTTLED, bad_user_input, translate_domain_errors, unauthenticated
 from .types import PostType, Upload
 
 
 def _post(info, post_id):
     return post_get(post_id=post_id, viewer=info.context.user)
+
+
+def _throttle(info, throttle_class):
+    throttle = throttle_class()
+    if not throttle.allow_request(info.context, None):
+        seconds = math.ceil(throttle.wait())
+        raise GraphQLError(
+            f"Too many requests: try again in {seconds} seconds.",
+            extensions={"code": THROTTLED, "retryAfter": seconds},
+        )
 
 
 class CreatePost(graphene.Mutation):
@@ -32,6 +52,7 @@ class CreatePost(graphene.Mutation):
     @staticmethod
     @translate_domain_errors
     def mutate(root, info, body, image=None):
+        _throttle(info, AnonPostCreateThrottle)
         return CreatePost(post=post_create(author=info.context.user, body=body, image=image))
 
 
@@ -115,6 +136,7 @@ class SignUp(graphene.Mutation):
     @staticmethod
     @translate_domain_errors
     def mutate(root, info, email, password, display_name=""):
+        _throttle(info, SignupThrottle)
         user_signup(email=email, password=password, display_name=display_name)
         return SignUp(ok=True)
 
@@ -164,6 +186,7 @@ class TokenAuth(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, email, password):
+        _throttle(info, TokenThrottle)
         serializer = TokenObtainPairSerializer(
             data={"email": email, "password": password}, context={"request": info.context}
         )
@@ -181,6 +204,7 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh):
+        _throttle(info, TokenThrottle)
         serializer = TokenRefreshSerializer(data={"refresh": refresh})
         try:
             return RefreshToken(**_serializer_data(serializer))
