@@ -88,7 +88,7 @@ def runner_env(extra=None):
 
 def run_job(results, runner, job, command, cwd, log, env):
     """Run one job, its output in a log file; print a line for it and its log's tail on failure."""
-    print(f"[{runner}] {job}: {' '.join(command[:3])} ...", flush=True)
+    print(f"[{runner}] {job} ...", flush=True)
     started = time.monotonic()
     with open(log, "w") as out:
         try:
