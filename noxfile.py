@@ -137,6 +137,8 @@ def beat(session):
 def ci_local(session):
     """Run the three CI pipelines here: GitHub's with act, GitLab's with gitlab-ci-local, Bitbucket's steps in order."""  # noqa: E501
     install_dev(session)
-    # gitlab-ci-local comes from npm, pinned in tools/ci_local.py, into this session's folder.
+    # gitlab-ci-local (npm) and bb-run (PyPI, Python 3.12+) are pinned in tools/ci_local.py and
+    # kept in this session's folder.
     session.env["GITLAB_CI_LOCAL_PREFIX"] = str(Path(session.virtualenv.location) / "node")
+    session.env["BB_RUN_PREFIX"] = str(Path(session.virtualenv.location) / "bb-run")
     session.run("python", "tools/ci_local.py", *session.posargs)

@@ -1,10 +1,11 @@
 """Run the three CI pipelines on this machine, as `nox -s ci_local` does (docs/ci.md).
 
 GitHub's workflow runs under act on the host, GitLab's pipeline under gitlab-ci-local with its
-shell executor, and Bitbucket's steps run their scripts in order in bash. Each runner gets its own
-clean clone of HEAD (the pipelines run nox and pytest themselves and must not touch the working
-tree) and its own database and Redis number on the local PostgreSQL and Redis, which stand in for
-the service containers: there is no container engine here.
+shell executor, and Bitbucket's steps under bb-run in host mode (without a Python 3.12+ for bb-run,
+their scripts run in order in bash). Each runner gets its own clean clone of HEAD (the pipelines
+run nox and pytest themselves and must not touch the working tree) and its own database and Redis
+number on the local PostgreSQL and Redis, which stand in for the service containers: there is no
+container engine here.
 
     python tools/ci_local.py [--runner act|gitlab|bitbucket ...] [--job NAME ...] [--source DIR]
 """
@@ -31,6 +32,8 @@ REDIS = "redis://127.0.0.1:6379"
 RUNNERS = {"act": ("ci_act", 5), "gitlab": ("ci_gitlab", 6), "bitbucket": ("ci_bitbucket", 7)}
 CHROMIUM = "/usr/bin/chromium"
 JOB_TIMEOUT = 25 * 60
+# bb-run needs Python 3.12+, above the project's floor, so poetry cannot lock it: pinned here.
+BB_RUN = "bb-run==1.3.0"
 
 
 def main():
@@ -39,6 +42,11 @@ def main():
     parser.add_argument("--job", action="append", help="jobs to run (default: every job)")
     parser.add_argument("--source", type=Path, default=ROOT, help="repository to clone HEAD of")
     parser.add_argument("--keep", action="store_true", help="keep the clones and logs")
+    parser.add_argument(
+        "--bitbucket-scripts",
+        action="store_true",
+        help="run Bitbucket's step scripts in bash even where bb-run can run",
+    )
     args = parser.parse_args()
 
     if not shutil.which("rsync"):
@@ -55,7 +63,7 @@ def main():
             }
             clone = workdir / runner
             subprocess.run(["git", "clone", "--quiet", str(args.source), str(clone)], check=True)
-            results += RUN[runner](clone, workdir, urls, args.job)
+            results += RUN[runner](clone, workdir, urls, args)
     finally:
         print_summary(results)
         if args.keep:
@@ -112,7 +120,8 @@ def run_job(results, runner, job, command, cwd, log, env):
     results.append((runner, job, seconds, ok))
 
 
-def act_runner(clone, workdir, urls, only):
+def act_runner(clone, workdir, urls, args):
+    only = args.job
     workflow = yaml.safe_load((clone / WORKFLOW).read_text())
     # act fetches every action while setting a job up, even one whose `if` then skips it. The
     # workflow skips all but checkout under act (act copies the clone itself), so a placeholder
@@ -145,7 +154,8 @@ def act_runner(clone, workdir, urls, only):
     return results
 
 
-def gitlab_runner(clone, workdir, urls, only):
+def gitlab_runner(clone, workdir, urls, args):
+    only = args.job
     pipeline = yaml.safe_load((clone / ".gitlab-ci.yml").read_text())
     # gitlab-ci-local starts `services:` through Docker even with --force-shell-executor, so it
     # runs a copy without them; the local PostgreSQL and Redis answer instead.
@@ -205,25 +215,64 @@ def install_gitlab_ci_local(workdir):
     return executable
 
 
-def bitbucket_runner(clone, workdir, urls, only):
-    # No Bitbucket runner works here without a container engine or Python 3.12 (bb-run), so each
-    # step's script runs in order in one bash, which stops at the first failing line as
-    # Bitbucket does; steps with services get the local service URLs, like repository variables.
+def bitbucket_runner(clone, workdir, urls, args):
+    only = args.job
     pipeline = yaml.safe_load((clone / "bitbucket-pipelines.yml").read_text())
     steps = [
         entry["step"]
         for item in pipeline["pipelines"]["default"]
         for entry in item.get("parallel", [item])
     ]
+    bb_run = None if args.bitbucket_scripts else install_bb_run(workdir)
     results = []
     for step in steps:
         if not only or step["name"] in only:
-            env = runner_env({**(urls if step.get("services") else {}), "CI": "true"})
-            env["BITBUCKET_CLONE_DIR"] = str(clone)
-            script = "set -e\n" + "\n".join(step["script"]) + "\n"
+            # Steps with services get the local service URLs, as repository variables would.
+            variables = urls if step.get("services") else {}
             log = workdir / f"bitbucket-{step['name']}.log"
-            run_job(results, "bitbucket", step["name"], ["bash", "-c", script], clone, log, env)
+            if bb_run:
+                # One step per call: bb-run's host mode runs a parallel group's steps at once in
+                # the same folder, where they would race on .tools and .nox.
+                command = [str(bb_run), "--mode", "host", "--no-services", "--color", "never"]
+                command += ["--step", step["name"]]
+                command += [arg for item in variables.items() for arg in ("-v", "=".join(item))]
+                env = runner_env()
+            else:
+                # Without Python 3.12 for bb-run, the step's script runs line by line in one
+                # bash that stops at the first failing line, as Bitbucket does.
+                command = ["bash", "-c", "set -e\n" + "\n".join(step["script"]) + "\n"]
+                env = runner_env({**variables, "CI": "true", "BITBUCKET_CLONE_DIR": str(clone)})
+            name = "bitbucket" if bb_run else "bitbucket-scripts"
+            run_job(results, name, step["name"], command, clone, log, env)
     return results
+
+
+def install_bb_run(workdir):
+    """bb-run, pinned, in its own virtualenv on a Python 3.12+; None where there is none."""
+    python = python_312()
+    if python is None:
+        print("[bitbucket] no Python 3.12+ for bb-run: running the step scripts in order")
+        return None
+    prefix = Path(os.environ.get("BB_RUN_PREFIX", workdir / "bb-run"))
+    executable = prefix / "bin" / "bb-run"
+    if not executable.exists():
+        subprocess.run([python, "-m", "venv", "--clear", str(prefix)], check=True)
+        pip = [str(prefix / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run(pip + [BB_RUN], check=True)
+    return executable
+
+
+def python_312():
+    """A Python 3.12 or newer: on PATH, or one that pyenv installed beside the default."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in (14, 13, 12)]
+    versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates += sorted((str(p) for p in versions.glob("3.1[2-9]*/bin/python")), reverse=True)
+    check = "import sys; sys.exit(sys.version_info < (3, 12))"
+    for candidate in filter(None, candidates):
+        # pyenv's shims exist for versions that are installed but not selected, and fail.
+        if subprocess.run([candidate, "-c", check], capture_output=True).returncode == 0:
+            return candidate
+    return None
 
 
 RUN = {"act": act_runner, "gitlab": gitlab_runner, "bitbucket": bitbucket_runner}
@@ -232,10 +281,10 @@ RUN = {"act": act_runner, "gitlab": gitlab_runner, "bitbucket": bitbucket_runner
 def print_summary(results):
     print("\nci_local summary (seconds):")
     for runner, job, seconds, ok in results:
-        print(f"  {runner:<10} {job:<10} {seconds:7.0f}  {'ok' if ok else 'FAILED'}")
+        print(f"  {runner:<17} {job:<10} {seconds:7.0f}  {'ok' if ok else 'FAILED'}")
     for runner in dict.fromkeys(runner for runner, *_ in results):
         total = sum(seconds for name, _, seconds, _ in results if name == runner)
-        print(f"  {runner:<10} {'total':<10} {total:7.0f}")
+        print(f"  {runner:<17} {'total':<10} {total:7.0f}")
 
 
 if __name__ == "__main__":
