@@ -47,3 +47,14 @@ def test_vendored_files_point_to_no_missing_source_map():
 
 def test_vendored_files_fit_under_the_large_file_hook():
     assert all(path.stat().st_size < 500 * 1024 for path in VENDOR.iterdir())
+
+
+@pytest.mark.parametrize("name", sorted(VENDORED))
+def test_the_app_serves_the_vendored_file(client, settings, name):
+    # As on a developer's machine (DEBUG): whitenoise serves straight from the app's static/.
+    settings.WHITENOISE_USE_FINDERS = True
+
+    response = client.get(f"/static/web/vendor/{name}")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == (VENDOR / name).read_bytes()
