@@ -206,3 +206,22 @@ def test_sessions_are_read_from_nox_calls_only():
     commands = [BOOTSTRAP, "echo nox -s fake", f"{NOX} -s lint requirements_check"]
 
     assert sessions_of(commands) == ("lint", "requirements_check")
+
+
+def test_gitlab_coverage_regex_reads_the_total_of_coverage_py_report():
+    pattern = load(".gitlab-ci.yml")["tests"]["coverage"].strip("/")
+    report = (
+        "Name    Stmts   Miss Branch BrPart  Cover\nTOTAL    2244    295    248     33    85%\n"
+    )
+
+    assert re.search(pattern, report, re.M).group(1) == "85"
+
+
+def test_gitlab_shows_the_cobertura_report_the_tests_session_writes():
+    artifacts = load(".gitlab-ci.yml")["tests"]["artifacts"]
+
+    assert artifacts["reports"]["coverage_report"] == {
+        "coverage_format": "cobertura",
+        "path": "coverage.xml",
+    }
+    assert "--cov-report=xml" in (ROOT / "noxfile.py").read_text()
