@@ -1,10 +1,12 @@
 """DRF's page-number pagination with a client-chosen ``page_size``, held to the domain's bounds.
 
 DRF silently replaces a bad ``page_size`` with the default; here it is a 400 like any other bad
-parameter, so the schema can say ``1..100`` and mean it.
+parameter, so the schema can say ``1..100`` and mean it. An empty ``?page=`` is a 404 like any
+other page that does not exist.
 """
 
 from django.core.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -14,6 +16,12 @@ class PostPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_number(self, request, paginator):
+        # DRF reads ``?page=`` as page 1; an empty value is as wrong as ``?page=x``.
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)

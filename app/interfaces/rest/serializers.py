@@ -43,16 +43,28 @@ class TextField(serializers.CharField):
 
 
 class FlagField(serializers.BooleanField):
-    """A JSON boolean, or in a multipart form one of DRF's usual spellings (``true``, ``1``...)."""
+    """A JSON boolean, or in a multipart form the text ``true`` or ``false``."""
+
+    FORM_VALUES = {"true": True, "false": False}
+
+    def get_value(self, dictionary):
+        # DRF reads an empty form value of an optional field as "not sent"; it was sent, wrong.
+        if isinstance(dictionary, MultiValueDict) and self.field_name in dictionary:
+            return dictionary[self.field_name]
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
-        if not isinstance(data, bool) and not isinstance(self.parent.initial_data, MultiValueDict):
-            self.fail("invalid", input=data)
-        return super().to_internal_value(data)
+        if isinstance(self.parent.initial_data, MultiValueDict) and data in self.FORM_VALUES:
+            return self.FORM_VALUES[data]
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
 
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know (a typo must not be silently ignored)."""
+
+    min_properties = 0
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -108,6 +120,16 @@ class PostSerializer(serializers.ModelSerializer):
         return can_edit_post(self.context["request"].user, post)
 
 
+def list_filters(query_params):
+    """``search`` and ``author`` for ``post_list``. The domain parses the author id; an empty
+    ``?author=`` it would ignore (a web form's blank field), but an API client sent it on purpose.
+    """
+    author = query_params.get("author")
+    if author == "":
+        raise serializers.ValidationError({"author": ["Enter a whole number."]})
+    return {"search": query_params.get("search"), "author": author}
+
+
 @extend_schema_serializer(many=False)
 class PostPageSerializer(serializers.Serializer):
     """DRF's page-number shape (documentation only: PostPagination renders it)."""
@@ -141,10 +163,17 @@ class PostCreateSerializer(PostBodySerializer):
 
 
 class PostUpdateBodySerializer(StrictSerializer):
-    """An edit as JSON. PUT requires ``body``; PATCH sends only what changes."""
+    """An edit as JSON. PUT requires ``body``; PATCH sends what changes (one field at least)."""
+
+    min_properties = 1
 
     body = body_field()
     remove_image = FlagField(required=False, help_text="Drop the current image.")
+
+    def validate(self, attrs):
+        if not attrs:  # an empty PATCH is a client's mistake more often than a wish
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
 
 
 class PostUpdateSerializer(PostUpdateBodySerializer):

@@ -14,7 +14,14 @@ from rest_framework_simplejwt import views as jwt_views
 from domain.accounts.services import user_activate, user_signup
 
 from . import serializers as api
-from .schema import INVALID, THROTTLED, UNAUTHENTICATED, UNSUPPORTED, error
+from .schema import (
+    INVALID,
+    THROTTLED,
+    UNAUTHENTICATED,
+    UNSUPPORTED,
+    ValidationErrorSerializer,
+    error,
+)
 from .throttles import SignupThrottle, TokenThrottle
 
 TAGS = ["accounts and tokens"]
@@ -58,7 +65,11 @@ class ActivationView(APIView):
         request=api.ActivationSerializer,
         responses={
             200: api.DetailSerializer,
-            400: error("Invalid, expired or already used link.", api.DetailSerializer),
+            400: error(
+                "Invalid input (per field), or an invalid, expired or already used link "
+                "(detail).",
+                ValidationErrorSerializer,
+            ),
             401: UNAUTHENTICATED,
             415: UNSUPPORTED,
         },

@@ -13,6 +13,7 @@ from domain.posts import selectors, services
 from .. import serializers as api
 from ..pagination import PostPagination
 from ..schema import CBV_SCHEMA as SCHEMA
+from ..schema import PostAutoSchema
 from ..throttles import AnonPostCreateThrottle
 
 
@@ -26,15 +27,13 @@ class PostViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = api.PostSerializer
     pagination_class = PostPagination
     parser_classes = [JSONParser, MultiPartParser]
+    schema = PostAutoSchema()
     # Any id reaches get_object (DRF's default stops at dots), so malformed ones get a JSON 404.
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return selectors.post_list(
-            viewer=self.request.user,
-            search=self.request.query_params.get("search"),
-            author=self.request.query_params.get("author"),
-        )
+        filters = api.list_filters(self.request.query_params)
+        return selectors.post_list(viewer=self.request.user, **filters)
 
     def get_object(self):
         return selectors.post_get(post_id=self.kwargs["pk"], viewer=self.request.user)

@@ -3,7 +3,7 @@ the method. Each translates HTTP to a service or selector call; errors go throug
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, parser_classes, throttle_classes
+from rest_framework.decorators import api_view, parser_classes, schema, throttle_classes
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -12,6 +12,7 @@ from domain.posts import selectors, services
 from .. import serializers as api
 from ..pagination import PostPagination
 from ..schema import FBV_SCHEMA as SCHEMA
+from ..schema import PostAutoSchema
 from ..throttles import AnonPostCreateThrottle
 
 
@@ -34,11 +35,7 @@ def post_list(request):
         serializer.is_valid(raise_exception=True)
         post = services.post_create(author=request.user, **serializer.validated_data)
         return _output(request, post, status.HTTP_201_CREATED)
-    posts = selectors.post_list(
-        viewer=request.user,
-        search=request.query_params.get("search"),
-        author=request.query_params.get("author"),
-    )
+    posts = selectors.post_list(viewer=request.user, **api.list_filters(request.query_params))
     paginator = PostPagination()
     page = paginator.paginate_queryset(posts, request)
     serializer = api.PostSerializer(page, many=True, context={"request": request})
@@ -51,6 +48,7 @@ def post_list(request):
 @extend_schema(methods=["DELETE"], **SCHEMA["destroy"])
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 @parser_classes([JSONParser, MultiPartParser])
+@schema(PostAutoSchema())
 def post_detail(request, pk):
     post = _post(request, pk)
     if request.method == "GET":
