@@ -94,6 +94,14 @@ def schemas(session):
 
 
 @nox.session(python=PYTHON)
+def api_fuzz(session):
+    """Fuzz the REST API with schemathesis against a live server: 0 server errors allowed."""
+    install_dev(session)
+    # Starts gunicorn on a throwaway SQLite database; options after -- go to `schemathesis run`.
+    session.run("python", "tools/api_fuzz/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def dev(session):
     """Run μblog at http://127.0.0.1:8000 on the embedded defaults, with demo data."""
     install_dev(session)
