@@ -6,6 +6,7 @@ fails here. Running the files for real is `nox -s ci_local`'s job, not the unit 
 call nox and pytest themselves (docs/ci.md).
 """
 
+import ast
 import re
 import shlex
 from pathlib import Path
@@ -112,6 +113,16 @@ def shape(provider, field):
     return {name: spec[field] for name, spec in PROVIDERS[provider]().items()}
 
 
+def noxfile_sessions():
+    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("nox.session" in ast.unparse(decorator) for decorator in node.decorator_list)
+    }
+
+
 @pytest.mark.parametrize("provider", ["gitlab", "bitbucket"])
 def test_provider_runs_the_same_nox_sessions_in_the_same_jobs_as_github(provider):
     assert shape(provider, "sessions") == shape("github", "sessions")
@@ -144,6 +155,12 @@ def test_service_images_are_pinned_to_a_release(provider):
     assert images
     for image in images:
         assert re.fullmatch(r"[a-z]+:\d+\.\d+(\.\d+)?", image), f"{image} is not pinned"
+
+
+def test_every_session_ci_calls_is_defined_in_the_noxfile():
+    called = {session for sessions in shape("github", "sessions").values() for session in sessions}
+
+    assert called <= noxfile_sessions()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
