@@ -31,12 +31,40 @@ for media_type, image_format in FORMATS.items():
     schemathesis.openapi.media_type(media_type, image_strategy(image_format))
 
 
+NOT_SENT = object()
+
+
+def form_fields(case):
+    """The fields of a multipart body, whichever way schemathesis wrapped them; else None."""
+    if case.media_type != "multipart/form-data":
+        return None
+    fields = getattr(case.body, "body", case.body)
+    return fields if isinstance(fields, dict) else None
+
+
 @schemathesis.hook
 def filter_case(context, case):
-    """Drop "valid" multipart cases whose ``body`` part is empty. schemathesis' coverage phase
-    fills the required text parts of a multipart body that has an encoded file part with ``""``,
-    whatever their ``minLength`` (coverage/_operation.py,
-    _generate_multipart_body_from_custom_strategies), so those cases are not valid at all."""
-    if case.meta is None or not case.meta.generation.mode.is_positive:
+    """Drop two kinds of case that are not what schemathesis labels them, both in multipart
+    bodies, where every part is text:
+
+    - "valid" cases whose ``body`` part is empty: the coverage phase fills the required text
+      parts of a body that has an encoded file part with ``""``, whatever their ``minLength``
+      (schemathesis/specs/openapi/coverage/_operation.py,
+      _generate_multipart_body_from_custom_strategies);
+    - "invalid" cases whose ``body`` is not text (a number, null, an object, a one-item
+      array): schemathesis writes it as text (``-82958``, ``null``, JSON), a valid text part
+      that no server can tell from a string. (Arrays of several items become repeated parts,
+      which the API refuses, so those cases stay.) Likewise any field that is null: it is
+      written as text, or left out of the request altogether.
+    """
+    fields = form_fields(case)
+    if fields is None or case.meta is None:
         return True
-    return not (isinstance(case.body, dict) and case.body.get("body") == "")
+    body = fields.get("body", NOT_SENT)
+    if case.meta.generation.mode.is_positive:
+        return body != ""
+    if any(value is None for value in fields.values()):
+        return False
+    if isinstance(body, list):
+        return len(body) != 1
+    return body is NOT_SENT or isinstance(body, str)

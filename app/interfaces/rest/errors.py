@@ -37,7 +37,8 @@ def _translate(exc, context):
         return exceptions.NotFound("No post with this id.")
     if isinstance(exc, ActivationError):
         return ActivationFailed(str(exc), code=exc.code)
-    if isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
+    # Only the domain's refusals: DRF's own PermissionDenied (a CSRF failure) stays a 403.
+    if isinstance(exc, PermissionDenied):
         request, view = context["request"], context["view"]
         if not request.user.is_authenticated:
             unauthenticated = exceptions.NotAuthenticated()

@@ -19,9 +19,27 @@ from domain.posts.models import BODY_MAX_LENGTH, Post
 from domain.posts.permissions import can_edit_post
 
 # Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
-# body at least one character that is not whitespace (the domain refuses blank posts).
+# body at least one character that is not whitespace (the domain refuses blank posts). Python's
+# str.strip() decides what whitespace is; regex engines disagree on \s (\x1c-\x1f...), so the
+# schema lists the characters themselves.
 NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _character_class(codes):
+    """``[9, 10, 11, 32]`` → ``\\u0009-\\u000b\\u0020`` (a regex class body)."""
+    runs = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(
+        f"\\u{first:04x}" + (f"-\\u{last:04x}" if last > first else "") for first, last in runs
+    )
+
+
+WHITESPACE = _character_class(code for code in range(0x3001) if chr(code).isspace())
+NOT_BLANK = rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
 # The browsable API puts its CSRF token in the form it posts; it is transport, not data.
 FORM_TRANSPORT_FIELDS = {"csrfmiddlewaretoken"}
 
@@ -62,7 +80,8 @@ class FlagField(serializers.BooleanField):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know (a typo must not be silently ignored)."""
+    """Refuses fields it does not know (a typo must not be silently ignored) and form fields
+    sent more than once."""
 
     min_properties = 0
 
@@ -74,6 +93,12 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(set(data) - known)
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            if isinstance(data, MultiValueDict):
+                repeated = sorted(name for name in data if len(data.getlist(name)) > 1)
+                if repeated:  # DRF would quietly keep the last one
+                    raise serializers.ValidationError(
+                        {name: ["Send this field once."] for name in repeated}
+                    )
         return super().to_internal_value(data)
 
 
