@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from domain.posts.models import Post
-from tests.factories import LikeFactory, PostFactory
+from tests.factories import LikeFactory, PostFactory, UserFactory
 
 
 def test_healthz_answers_without_the_database(client, db, django_assert_num_queries):
@@ -23,15 +23,14 @@ def test_every_domain_model_has_an_admin(model):
     assert admin.site.is_registered(model)
 
 
-@pytest.mark.parametrize("page", ["accounts/user", "posts/post", "posts/like"])
-def test_admin_pages_render(admin_client, page):
-    from tests.factories import UserFactory
+@pytest.mark.parametrize("model_path", ["accounts/user", "posts/post", "posts/like"])
+def test_admin_pages_render(admin_client, model_path):
+    like = LikeFactory(post=PostFactory(author=UserFactory()))
+    pk = {"accounts/user": like.user.pk, "posts/post": like.post.pk, "posts/like": like.pk}
 
-    LikeFactory(post=PostFactory(author=UserFactory()))
-
-    assert admin_client.get(f"/admin/{page}/").status_code == 200
-    assert admin_client.get(f"/admin/{page}/add/").status_code == 200
-    assert admin_client.get(f"/admin/{page}/1/change/").status_code == 200
+    assert admin_client.get(f"/admin/{model_path}/").status_code == 200
+    assert admin_client.get(f"/admin/{model_path}/add/").status_code == 200
+    assert admin_client.get(f"/admin/{model_path}/{pk[model_path]}/change/").status_code == 200
 
 
 def test_admin_creates_a_user_with_email_and_display_name(admin_client):
