@@ -51,8 +51,11 @@ def tests(session):
     install_dev(session)
     session.run(
         "pytest",
-        "-m",
-        "not e2e",
+        # The browser tests run in their own session (e2e); without the Playwright plugin no
+        # unit test is parametrised by browser.
+        "--ignore=app/tests/e2e",
+        "-p",
+        "no:playwright",
         "--cov",
         "--cov-report=term",
         "--cov-report=xml",
