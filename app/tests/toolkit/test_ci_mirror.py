@@ -242,3 +242,11 @@ def test_gitlab_shows_the_cobertura_report_the_tests_session_writes():
         "path": "coverage.xml",
     }
     assert "--cov-report=xml" in (ROOT / "noxfile.py").read_text()
+
+
+def test_excerpts_in_the_ci_docs_match_the_files():
+    excerpts = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (ROOT / "docs/ci.md").read_text(), re.S)
+
+    assert len(excerpts) >= 3
+    for path, excerpt in excerpts:
+        assert excerpt in (ROOT / path).read_text(), f"docs/ci.md's excerpt of {path} is stale"
