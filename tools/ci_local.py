@@ -69,6 +69,11 @@ def main():
         if args.keep:
             print(f"clones and logs kept in {workdir}")
         else:
+            if not all(ok for *_, ok in results):
+                logs = Path(tempfile.mkdtemp(prefix="ci_local-logs-"))
+                for log in workdir.glob("*.log"):
+                    shutil.move(str(log), logs)
+                print(f"the jobs' logs are kept in {logs}")
             shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(0 if results and all(ok for *_, ok in results) else 1)
 
@@ -116,7 +121,8 @@ def run_job(results, runner, job, command, cwd, log, env):
         f"[{runner}] {job}: {'passed' if ok else f'FAILED ({code})'} in {seconds:.0f}s", flush=True
     )
     if not ok:
-        print("".join(Path(log).read_text(errors="replace").splitlines(True)[-60:]), flush=True)
+        # Long enough to reach pytest's or schemathesis's failure report past the servers' logs.
+        print("".join(Path(log).read_text(errors="replace").splitlines(True)[-300:]), flush=True)
     results.append((runner, job, seconds, ok))
 
 
