@@ -13,7 +13,7 @@ $(NOX): requirements_dev.txt
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
 run: $(NOX) ## Run μblog at http://127.0.0.1:8000 on embedded defaults (SQLite, no services)
@@ -40,8 +40,20 @@ requirements: $(NOX) ## Export requirements*.txt from poetry.lock
 	$(NOX) -s requirements
 
 .PHONY: check
-check: $(NOX) ## Run what CI runs: lint, requirements check and tests
-	$(NOX) -s lint requirements_check tests
+check: $(NOX) ## Run what each CI job runs: lint, requirements check, tests, e2e, API fuzzing
+	$(NOX) -s lint requirements_check tests e2e api_fuzz
+
+.PHONY: schemas
+schemas: $(NOX) ## Regenerate the committed OpenAPI schema and GraphQL SDL (docs/api/)
+	$(NOX) -s schemas
+
+.PHONY: api-fuzz
+api-fuzz: $(NOX) ## Fuzz the REST API with schemathesis against a live server
+	$(NOX) -s api_fuzz
+
+.PHONY: ci-local
+ci-local: $(NOX) ## Run the GitHub, GitLab and Bitbucket pipelines here (act, gitlab-ci-local)
+	$(NOX) -s ci_local
 
 .PHONY: worker
 worker: $(NOX) ## Run a Celery worker (needs REDIS_URL)
