@@ -72,11 +72,17 @@ class PostPage:
     has_previous: bool
 
 
-def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAULT_PAGE_SIZE):
-    """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
+def page_size_clean(page_size):
+    """The page size a client asked for, as a whole number from 1 to ``MAX_PAGE_SIZE``."""
     page_size = _parse_id(page_size, "page_size")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [f"Choose between 1 and {MAX_PAGE_SIZE}."]})
+    return page_size
+
+
+def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAULT_PAGE_SIZE):
+    """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
+    page_size = page_size_clean(page_size)
     paginator = Paginator(
         post_list(viewer=viewer, search=search, author=author),
         page_size,

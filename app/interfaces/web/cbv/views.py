@@ -12,7 +12,13 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView
 
 from domain.posts.models import Post
 from domain.posts.permissions import can_edit_post
-from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PostPage, post_get, post_list
+from domain.posts.selectors import (
+    DEFAULT_PAGE_SIZE,
+    PostPage,
+    page_size_clean,
+    post_get,
+    post_list,
+)
 from domain.posts.services import post_create, post_delete, post_update
 
 from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, like_response
@@ -72,14 +78,7 @@ class PostListView(ListView):
         )
 
     def get_paginate_by(self, queryset):
-        value = self.request.GET.get("page_size") or DEFAULT_PAGE_SIZE
-        try:
-            page_size = int(value)
-        except ValueError:
-            raise ValidationError({"page_size": ["Enter a whole number."]})
-        if page_size < 1:
-            raise ValidationError({"page_size": [f"Choose between 1 and {MAX_PAGE_SIZE}."]})
-        return min(page_size, MAX_PAGE_SIZE)
+        return page_size_clean(self.request.GET.get("page_size") or DEFAULT_PAGE_SIZE)
 
     def paginate_queryset(self, queryset, page_size):
         # ListView answers a page out of range with a bare 404; the list says what went wrong.
