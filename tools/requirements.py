@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "requirements.txt": ["--only", "main"],
     "requirements_dev.txt": ["--with", "dev"],
+    # infra/ (AWS CDK, cdk8s, cfn-lint): only the infra sessions install it.
+    "requirements_infra.txt": ["--only", "infra"],
 }
 HEADER = "# Generated from poetry.lock by `nox -s requirements`; do not edit by hand.\n"
 
