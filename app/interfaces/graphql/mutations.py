@@ -19,7 +19,6 @@ from domain.accounts.models import User
 from domain.accounts.services import user_activate, user_signup
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
-
 from interfaces.rest.throttles import AnonPostCreateThrottle, SignupThrottle, TokenThrottle
 
 from .errors import THROTTLED, bad_user_input, translate_domain_errors, unauthenticated

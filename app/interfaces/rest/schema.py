@@ -6,8 +6,8 @@ The extensions make the schema as strict as the API really is (no unknown fields
 a client generated from it, or schemathesis, sends what the server accepts.
 """
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
