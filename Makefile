@@ -16,7 +16,7 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: $(NOX) ## Run μblog at http://127.0.0.1:8000 on embedded defaults (SQLite, no services)
+run: $(NOX) ## Run μblog at http://127.0.0.1:8000 (or $PORT) on embedded defaults (SQLite, no services)
 	$(NOX) -s dev
 
 .PHONY: test
@@ -24,7 +24,7 @@ test: $(NOX) ## Run the tests with 100% coverage enforced
 	$(NOX) -s tests
 
 .PHONY: e2e
-e2e: $(NOX) ## Run the browser tests with Playwright and Debian's Chromium (apt install chromium)
+e2e: $(NOX) ## Run the browser tests with Playwright and an installed Chromium or Chrome
 	$(NOX) -s e2e
 
 .PHONY: lint
@@ -40,8 +40,8 @@ requirements: $(NOX) ## Export requirements*.txt from poetry.lock
 	$(NOX) -s requirements
 
 .PHONY: check
-check: $(NOX) ## Run what each CI job runs: lint, requirements check, tests, e2e, API fuzzing
-	$(NOX) -s lint requirements_check tests e2e api_fuzz
+check: $(NOX) ## Run what each CI job runs: lint, requirements check, docs build, tests, e2e, API fuzzing
+	$(NOX) -s lint requirements_check docs tests e2e api_fuzz
 
 .PHONY: schemas
 schemas: $(NOX) ## Regenerate the committed OpenAPI schema and GraphQL SDL (docs/api/)
@@ -70,3 +70,11 @@ sessions: $(NOX) ## List every nox session
 .PHONY: clean
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles
+
+.PHONY: docs
+docs: $(NOX) ## Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change
+	$(NOX) -s docs_serve
+
+.PHONY: docs-build
+docs-build: $(NOX) ## Build the documentation strictly into docs/_build/html (as CI does)
+	$(NOX) -s docs
