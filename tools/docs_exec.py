@@ -1,7 +1,8 @@
 """Execute the Debian/Ubuntu setup guide as a newcomer would: `nox -s docs_exec`.
 
 Every shell block of docs/setup/debian.md runs, in order, in a new empty directory, with a clean
-environment (a system PATH, no DATABASE_URL or other project variable). The only changes to the
+environment (a system PATH, no DATABASE_URL or other project variable; only the machine's proxy
+and CA bundle settings pass through). The only changes to the
 blocks are the substitutions committed in tools/docs_exec.toml, each of which must be used.
 
 How a block runs is written in the guide, on the line before it:
@@ -42,6 +43,11 @@ MARKER = re.compile(r"^% exec: (\S+)(?: (.+))?$")
 FENCE = re.compile(r"^(`{3,})(\S*)\s*$")
 MODES = {"run": False, "background": True}  # mode: needs an argument
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# How this machine reaches the network (a proxy, the CA bundle it trusts): passed through, since
+# they are the machine's setup rather than anything a guide should have to say.
+MACHINE_VARIABLES = re.compile(
+    r"(?i)^((https?|no|all)_proxy|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|PIP_CERT)$"
+)
 BLOCK_TIMEOUT = 1800
 SERVER_TIMEOUT = 900
 
@@ -134,9 +140,12 @@ def substitute(blocks, substitutions):
     return blocks
 
 
-def clean_environment(extra):
-    """What a newcomer's fresh login shell has, plus the table's variables."""
+def clean_environment(extra, inherited=None):
+    """What a newcomer's fresh login shell has, plus the machine's network settings and the
+    table's variables."""
+    inherited = os.environ if inherited is None else inherited
     environment = {
+        **{name: value for name, value in inherited.items() if MACHINE_VARIABLES.match(name)},
         "HOME": os.environ.get("HOME", "/root"),
         "PATH": SYSTEM_PATH,
         "LANG": "C.UTF-8",

@@ -393,12 +393,13 @@ def test_a_background_block_must_answer_its_url(tmp_path):
         docs_exec.execute(blocks, tmp_path, docs_exec.clean_environment({"PORT": "8249"}))
 
 
-def test_a_clean_environment_has_no_project_variables(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgres://x")
+def test_a_clean_environment_has_no_project_variables_but_the_machines_network_settings():
+    inherited = {"DATABASE_URL": "postgres://x", "SSL_CERT_FILE": "/ca.pem", "https_proxy": "p"}
 
-    environment = docs_exec.clean_environment({"PORT": "8210"})
+    environment = docs_exec.clean_environment({"PORT": "8210"}, inherited)
 
     assert "DATABASE_URL" not in environment
+    assert environment["SSL_CERT_FILE"] == "/ca.pem" and environment["https_proxy"] == "p"
     assert environment["PORT"] == "8210"
     assert "/.nox/" not in environment["PATH"]
 
