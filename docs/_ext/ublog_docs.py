@@ -108,26 +108,25 @@ def _code(text):
 
 
 def configuration_markdown(root=ROOT):
-    """The configuration tables, one per `.env.example` section, as MyST Markdown."""
+    """The configuration reference, one section per `.env.example` section and one definition
+    per variable (effect; default when unset, per file that reads it; example), as MyST."""
     defaults = read_defaults(root)
     lines = []
     for section in read_env_example(root / ".env.example"):
-        lines += [
-            f"### {section.title}",
-            "",
-            "| variable | default when unset | in `.env.example` | effect |",
-            "| --- | --- | --- | --- |",
-        ]
+        lines += [f"### {section.title}", ""]
         for variable in section.variables:
             read = defaults.get(variable.name, [])
-            default = "<br>".join(
-                f"{_code(value)} (`{where.removeprefix('app/')}`)" for where, value in read
+            default = ", ".join(
+                f"{_code(value)} in `{where.removeprefix('app/')}`" for where, value in read
             )
-            lines.append(
-                f"| `{variable.name}` | {default or 'not read by the code'} "
-                f"| {_code(variable.example)} | {_cell(variable.effect)} |"
-            )
-        lines.append("")
+            lines += [
+                f"`{variable.name}`",
+                f": {variable.effect}",
+                "",
+                f"  Default when unset: {default or 'not read by the code'}."
+                f" In `.env.example`: {_code(variable.example)}.",
+                "",
+            ]
     return "\n".join(lines)
 
 

@@ -45,18 +45,22 @@ def test_every_variable_the_code_reads_is_in_env_example_and_the_other_way_round
 
 def test_the_configuration_page_shows_every_variable_with_default_and_effect():
     page = ublog_docs.configuration_markdown()
-    rows = {
-        row.split("|")[1].strip(" `"): row for row in page.splitlines() if row.startswith("| `")
+    entries = {
+        name: (effect, default)
+        for name, effect, default in re.findall(
+            r"^`([A-Z0-9_]+)`\n: (.*)\n\n  Default when unset: (.*)\. In `.env.example`: ",
+            page,
+            re.M,
+        )
     }
 
     assert ublog_docs.CONFIGURATION_MARKER in (DOCS / "configuration.md").read_text()
-    assert set(rows) == set(documented_variables())
-    for name, row in rows.items():
-        variable, default, example, effect = [cell.strip() for cell in row.split("|")[1:5]]
-        assert default and default != "not read by the code", name
+    assert list(entries) == documented_variables()
+    for name, (effect, default) in entries.items():
         assert effect, f"{name} has no comment in .env.example"
-    assert "`False` (`config/settings/base.py`)<br>`True` (`config/settings/local.py`)" in (
-        rows["DEBUG"]
+        assert default and default != "not read by the code", name
+    assert entries["DEBUG"][1] == (
+        "`False` in `config/settings/base.py`, `True` in `config/settings/local.py`"
     )
 
 
