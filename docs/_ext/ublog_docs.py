@@ -84,9 +84,10 @@ def _env_read(call):
 
 def read_defaults(root=ROOT):
     """{variable: [(file relative to the repo, default as written in the code), ...]} for every
-    environment read in app/ outside the tests."""
+    environment read in app/ (outside the tests), tools/ and the top-level scripts (noxfile)."""
     defaults = {}
-    for path in sorted((root / "app").rglob("*.py")):
+    paths = [*(root / "app").rglob("*.py"), *(root / "tools").rglob("*.py"), *root.glob("*.py")]
+    for path in sorted(paths):
         relative = path.relative_to(root).as_posix()
         if relative.startswith("app/tests/"):
             continue

@@ -80,7 +80,9 @@ def test_swagger_ui_and_graphiql_pictured_for_the_docs(docs_page, site):
     post_create(author=UserFactory(display_name="Ada"), body="Hello from GraphiQL.")
 
     page.goto(f"{site}/api/docs/")
-    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    # Swagger UI fetches the schema, which drf-spectacular generates on the first request: seconds
+    # on a busy machine.
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=60_000)
     page.shot("docs-swagger")
 
     response = run_in_graphiql(

@@ -34,12 +34,16 @@ def documented_variables():
 
 
 def test_every_variable_the_code_reads_is_in_env_example_and_the_other_way_round():
-    read = set(ublog_docs.read_defaults())
+    reads = ublog_docs.read_defaults()
+    # The application's variables; tools/ and the noxfile also read their own (CI's, PATH...).
+    read_by_app = {
+        name for name, where in reads.items() if any(f.startswith("app/") for f, _ in where)
+    }
     documented = set(documented_variables())
 
-    assert "DATABASE_URL" in read and "DJANGO_SETTINGS_MODULE" in read
-    assert read - documented == set(), "read by the code, missing from .env.example"
-    assert documented - read == set(), "in .env.example, read by no code in app/"
+    assert {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"} <= read_by_app
+    assert read_by_app - documented == set(), "read by the app, missing from .env.example"
+    assert documented - set(reads) == set(), "in .env.example, read by no code"
     assert len(documented_variables()) == len(documented), ".env.example names one twice"
 
 
