@@ -6,6 +6,7 @@ TOOLS := .tools
 NOX := $(TOOLS)/bin/nox
 
 $(NOX): requirements_dev.txt
+	@echo "Making $(TOOLS)/ with nox and uv at their locked versions (once; about a minute)..."
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
 	$(TOOLS)/bin/python -m pip install --quiet -c requirements_dev.txt nox uv
@@ -70,3 +71,12 @@ sessions: $(NOX) ## List every nox session
 .PHONY: clean
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles
+
+.PHONY: lock
+lock: $(NOX) ## After editing pyproject.toml: poetry lock, then export requirements*.txt
+	$(NOX) -s lock
+
+.PHONY: superuser
+superuser: $(NOX) ## Create a superuser for /admin/ in the database DATABASE_URL names (SQLite by default)
+	$(NOX) -s manage -- migrate --noinput
+	$(NOX) -s manage -- createsuperuser
