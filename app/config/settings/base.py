@@ -193,6 +193,11 @@ REST_FRAMEWORK = {
         "token": env.str("THROTTLE_TOKEN", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The browsable API in μblog's look (navbar, Bootstrap 5), not DRF's stock page.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "interfaces.rest.renderers.UblogBrowsableAPIRenderer",
+    ],
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),

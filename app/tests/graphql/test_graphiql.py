@@ -51,7 +51,7 @@ def test_browsers_get_graphiql_from_our_template(graphiql_page):
 def test_graphiql_page_loads_nothing_from_another_host(graphiql_page):
     urls = asset_urls(graphiql_page)
 
-    assert len(urls) == 9
+    assert len(urls) == 10
     assert all(url.startswith(settings.STATIC_URL) for url in urls), urls
     assert b"//cdn" not in graphiql_page.content and b"https://" not in graphiql_page.content
 
