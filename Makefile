@@ -80,3 +80,7 @@ lock: $(NOX) ## After editing pyproject.toml: poetry lock, then export requireme
 superuser: $(NOX) ## Create a superuser for /admin/ in the database DATABASE_URL names (SQLite by default)
 	$(NOX) -s manage -- migrate --noinput
 	$(NOX) -s manage -- createsuperuser
+
+.PHONY: lighthouse
+lighthouse: $(NOX) ## Score the post lists and a post page with Lighthouse 12 (Node 20, Chromium)
+	$(NOX) -s lighthouse

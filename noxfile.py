@@ -190,3 +190,30 @@ def manage_command(session):
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
     manage(session, *session.posargs)
+
+
+LIGHTHOUSE = "lighthouse@12.2.3"
+
+
+@nox.session(python=PYTHON)
+def lighthouse(session):
+    """Score the post lists and a post page with Lighthouse 12 and Chromium (not in CI: noisy)."""
+    install_dev(session)
+    # npm (Node 20+) installs the pinned Lighthouse into this session's folder, once.
+    prefix = Path(session.virtualenv.location) / "node"
+    executable = prefix / "node_modules" / ".bin" / "lighthouse"
+    if not executable.exists():
+        session.log(f"Installing {LIGHTHOUSE} from npm into {prefix} (once; about a minute).")
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            LIGHTHOUSE,
+            external=True,
+        )
+    session.run(
+        "python", "-m", "tools.lighthouse", "--lighthouse", str(executable), *session.posargs
+    )
