@@ -113,41 +113,40 @@ def test_readme_changes_dependencies_through_the_lock_target():
 # --- make beat ----------------------------------------------------------------------------------
 
 
-def test_beat_writes_its_schedule_outside_the_working_tree(tmp_path):
-    """The scheduler `celery beat` runs, opened from app/ (the beat session's --workdir)."""
-    env = {
+def run_django(code, **env):
+    """Run ``code`` after ``django.setup()`` in a fresh interpreter, from app/ (where the nox
+    sessions run manage.py and celery), on the local settings and no .env or services."""
+    environment = {
         key: value
         for key, value in os.environ.items()
         if key not in {"REDIS_URL", "CELERY_BEAT_SCHEDULE_FILENAME", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    env.update(
-        {
-            "ENV_FILE": "",
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "TMPDIR": str(tmp_path),
-        }
-    )
-    before = set(ROOT.rglob("celerybeat-schedule*"))
-
+    environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.local", **env})
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup()\n"
-            "from celery.beat import Service\n"
-            "from config.celery import app\n"
-            "service = Service(app)\n"
-            "service.get_scheduler().close()\n"
-            "print(service.schedule_filename)",
-        ],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
         cwd=ROOT / "app",
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
     )
-
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_beat_writes_its_schedule_outside_the_working_tree(tmp_path):
+    """The scheduler `celery beat` runs, opened from app/ (the beat session's --workdir)."""
+    before = set(ROOT.rglob("celerybeat-schedule*"))
+
+    result = run_django(
+        "from celery.beat import Service\n"
+        "from config.celery import app\n"
+        "service = Service(app)\n"
+        "service.get_scheduler().close()\n"
+        "print(service.schedule_filename)",
+        TMPDIR=str(tmp_path),
+    )
+
     assert result.stdout.strip() == str(tmp_path / "ublog-celerybeat-schedule")
     assert list(tmp_path.glob("ublog-celerybeat-schedule*"))
     assert set(ROOT.rglob("celerybeat-schedule*")) == before
@@ -174,24 +173,12 @@ LOGGERS = ["django.request", "django.utils.autoreload", "django.server", "domain
 def test_a_log_record_is_printed_once(debug):
     """As under `make run`: the local settings, DEBUG on (and off), Django's logging set up; one
     record from Django's loggers (runserver's own among them) and one from μblog's."""
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": debug})
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import logging, django; django.setup()\n"
-            f"for name in {LOGGERS!r}: logging.getLogger(name).warning('marker from %s', name)",
-        ],
-        cwd=ROOT / "app",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_django(
+        "import logging\n"
+        f"for name in {LOGGERS!r}: logging.getLogger(name).warning('marker from %s', name)",
+        DEBUG=debug,
     )
 
-    assert result.returncode == 0, result.stderr
     assert {name: result.stderr.count(f"marker from {name}\n") for name in LOGGERS} == {
         name: 1 for name in LOGGERS
     }, result.stderr
