@@ -6,6 +6,7 @@ TOOLS := .tools
 NOX := $(TOOLS)/bin/nox
 
 $(NOX): requirements_dev.txt
+	@echo "Making $(TOOLS)/ with nox and uv at their locked versions (once; about a minute)..."
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
 	$(TOOLS)/bin/python -m pip install --quiet -c requirements_dev.txt nox uv
@@ -78,3 +79,16 @@ docs: $(NOX) ## Serve the documentation at http://127.0.0.1:8001, rebuilt live o
 .PHONY: docs-build
 docs-build: $(NOX) ## Build the documentation strictly into docs/_build/html (as CI does)
 	$(NOX) -s docs
+
+.PHONY: lock
+lock: $(NOX) ## After editing pyproject.toml: poetry lock, then export requirements*.txt
+	$(NOX) -s lock
+
+.PHONY: superuser
+superuser: $(NOX) ## Create a superuser for /admin/ in the database DATABASE_URL names (SQLite by default)
+	$(NOX) -s manage -- migrate --noinput
+	$(NOX) -s manage -- createsuperuser
+
+.PHONY: lighthouse
+lighthouse: $(NOX) ## Score the post lists and a post page with Lighthouse 12 (Node 20, Chromium)
+	$(NOX) -s lighthouse

@@ -156,11 +156,20 @@ def nox_sessions(root=ROOT):
     """{session: its docstring's first line} for every session in noxfile.py."""
     tree = ast.parse((root / "noxfile.py").read_text(encoding="utf-8"))
     return {
-        node.name: (ast.get_docstring(node) or "").partition("\n")[0]
+        _session_name(node): (ast.get_docstring(node) or "").partition("\n")[0]
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
         and any("nox.session" in ast.unparse(d) for d in node.decorator_list)
     }
+
+
+def _session_name(function):
+    """A session is named after its function unless its decorator says `name=`."""
+    for decorator in function.decorator_list:
+        for keyword in getattr(decorator, "keywords", []):
+            if keyword.arg == "name":
+                return ast.literal_eval(keyword.value)
+    return function.name
 
 
 def commands_markdown(root=ROOT):
