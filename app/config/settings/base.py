@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # The domain: every rule lives here.
     "domain.accounts",
     "domain.posts",
+    "domain.outbox",
     # The five interfaces over it.
     "interfaces.web",
     "interfaces.rest",
@@ -87,6 +88,12 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, retrying new connections while PostgreSQL restarts (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"]["CONNECT_RETRY_SECONDS"] = env.float(
+        "DATABASE_CONNECT_RETRY_SECONDS", default=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise ------------------
@@ -122,7 +129,10 @@ else:
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A task is acknowledged after it ran, not when a worker took it, and a worker process killed
+# mid-task (OOM killer, SIGKILL) puts it back in the queue: at least once, so tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -131,6 +141,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unactivated-accounts": {
         "task": "domain.accounts.tasks.purge_unactivated_accounts",
         "schedule": timedelta(hours=1),
+    },
+    # Queues the tasks that could not be queued when they were recorded (domain/outbox).
+    "drain-outbox": {
+        "task": "domain.outbox.tasks.drain_outbox",
+        "schedule": timedelta(seconds=env.int("OUTBOX_DRAIN_SECONDS", default=60)),
     },
 }
 

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from domain.outbox.services import outbox_enqueue
+
 from .images import make_thumbnail, validate_post_image
 from .models import BODY_MAX_LENGTH, Like, Post
 from .permissions import can_edit_post, can_like, is_member
@@ -41,7 +43,7 @@ def _clean_image(image):
 def _schedule_thumbnail(post):
     from .tasks import make_post_thumbnail
 
-    transaction.on_commit(lambda: make_post_thumbnail.delay(post.pk), robust=True)
+    outbox_enqueue(make_post_thumbnail, post.pk)  # queued on commit, or later by the drain
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -331,3 +332,12 @@ def test_a_like_during_the_delete_is_not_found():  # pragma: no cover -- Postgre
     assert outcome == ["not found"]
     assert not Post.objects.filter(pk=post.pk).exists()
     assert not Like.objects.exists()
+
+
+def test_the_thumbnail_task_run_twice_keeps_the_first_thumbnail(django_capture_on_commit_callbacks):
+    """Tasks may run twice (acks late): the second run finds the thumbnail and stops."""
+    post = create_with_image(django_capture_on_commit_callbacks)
+
+    assert post.thumbnail
+    assert make_post_thumbnail(post.pk) == post.thumbnail.name
+    assert len(list(Path(post.thumbnail.path).parent.iterdir())) == 1

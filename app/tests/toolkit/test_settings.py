@@ -87,7 +87,7 @@ def test_service_urls_switch_to_postgres_redis_and_smtp():
     )
 
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "config.postgresql",
         "django_redis.cache.RedisCache",
         "redis://cache:6379/0",
         "False",
