@@ -153,3 +153,12 @@ def ci_local(session):
     session.env["GITLAB_CI_LOCAL_PREFIX"] = str(Path(session.virtualenv.location) / "node")
     session.env["BB_RUN_PREFIX"] = str(Path(session.virtualenv.location) / "bb-run")
     session.run("python", "tools/ci_local.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def faults(session):
+    """Break PostgreSQL, Redis, SMTP and a Celery worker under a live gunicorn: μblog must cope."""
+    install_dev(session)
+    # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
+    # loopback, never the machine's; options go to tools/faults/run.py (--only, --keep, --app).
+    session.run("python", "tools/faults/run.py", *session.posargs)

@@ -30,7 +30,9 @@ def redis_down(settings, caplog):
     ``caplog`` with the cache's ERROR records."""
     with socket.socket() as closed:  # bound, never listening: connections are refused
         closed.bind(("127.0.0.1", 0))
-        settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{closed.getsockname()[1]}/0")}
+        settings.CACHES = {
+            "default": redis_cache(f"redis://127.0.0.1:{closed.getsockname()[1]}/0")
+        }
         caplog.set_level(logging.ERROR, logger="django_redis.cache")
         yield caplog
 

@@ -20,7 +20,11 @@ from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT, REDIS_PORT, SMTP_PORT, WEB_PORT = 55432, 56379, 8550, 8551
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+# Debian's server binaries (initdb, pg_ctl) are not on PATH; the newest installed version.
+PG_BIN = Path(
+    os.environ.get("PG_BIN")
+    or max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+)
 
 
 def wait_for_port(port, timeout=30, process=None):
@@ -127,9 +131,16 @@ class PostgreSQL:
                 shutil.chown(self.data, "postgres")
                 shutil.chown(self.log_path, "postgres")
             self.run(
-                str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                "--no-sync", "--no-instructions",
-            )  # fmt: skip
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "--no-instructions",
+            )
         self.pg_ctl("start")
         self.started = True
         wait_for_port(PG_PORT)
@@ -141,9 +152,19 @@ class PostgreSQL:
             "-c max_connections=100"
         )
         self.run(
-            str(PG_BIN / "pg_ctl"), action, "-D", str(self.data), "-l", str(self.log_path),
-            "-o", options, "-w", "-t", "60", *extra,
-        )  # fmt: skip
+            str(PG_BIN / "pg_ctl"),
+            action,
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log_path),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            *extra,
+        )
 
     def restart(self):
         """A fast restart: connections are terminated, the server is back a moment later."""
@@ -155,8 +176,9 @@ class PostgreSQL:
             self.started = False
 
     def create_database(self, name):
-        self.run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U",
-                 "postgres", name)  # fmt: skip
+        self.run(
+            str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", name
+        )
 
 
 class Inbox:
@@ -237,19 +259,41 @@ def app_services(tmp, env, app_dir):
     return {
         "redis": Service(
             "redis",
-            ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             tmp,
             port=REDIS_PORT,
-        ),  # fmt: skip
+        ),
         "worker": Service(
             "worker",
-            [*celery, "worker", "-Q", "default", "-l", "INFO", "--concurrency", "1",
-             "--pool", "prefork", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "default",
+                "-l",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--pool",
+                "prefork",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             tmp,
             env=env,
             cwd=app_dir,
-        ),  # fmt: skip
+        ),
         "beat": Service(
             "beat",
             [*celery, "beat", "-l", "INFO", "-s", str(tmp / "beat-schedule")],
@@ -259,11 +303,21 @@ def app_services(tmp, env, app_dir):
         ),
         "web": Service(
             "web",
-            [str(bin_dir / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{WEB_PORT}",
-             "--workers", "2", "--timeout", "60", "--graceful-timeout", "5"],
+            [
+                str(bin_dir / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{WEB_PORT}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
             tmp,
             env=env,
             cwd=app_dir,
             port=WEB_PORT,
-        ),  # fmt: skip
+        ),
     }

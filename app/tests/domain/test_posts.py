@@ -334,7 +334,9 @@ def test_a_like_during_the_delete_is_not_found():  # pragma: no cover -- Postgre
     assert not Like.objects.exists()
 
 
-def test_the_thumbnail_task_run_twice_keeps_the_first_thumbnail(django_capture_on_commit_callbacks):
+def test_the_thumbnail_task_run_twice_keeps_the_first_thumbnail(
+    django_capture_on_commit_callbacks,
+):
     """Tasks may run twice (acks late): the second run finds the thumbnail and stops."""
     post = create_with_image(django_capture_on_commit_callbacks)
 

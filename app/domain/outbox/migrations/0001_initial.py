@@ -7,21 +7,43 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(help_text="The Celery task's registered name.", max_length=200)),
-                ('args', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('queued_at', models.DateTimeField(blank=True, help_text='When the broker accepted it; empty while pending.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "task",
+                    models.CharField(
+                        help_text="The Celery task's registered name.", max_length=200
+                    ),
+                ),
+                ("args", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the broker accepted it; empty while pending.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('queued_at__isnull', True)), fields=['id'], name='outbox_pending')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("queued_at__isnull", True)),
+                        fields=["id"],
+                        name="outbox_pending",
+                    )
+                ],
             },
         ),
     ]
