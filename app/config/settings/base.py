@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "graphene_django",
+    "axes",
     # The domain: every rule lives here.
     "domain.accounts",
     "domain.posts",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +135,11 @@ LOGOUT_REDIRECT_URL = "/"
 # Activation links are Django password-reset style tokens; this is their lifetime in seconds.
 PASSWORD_RESET_TIMEOUT = env.int("ACTIVATION_TIMEOUT", default=3 * 24 * 3600)
 ACCOUNT_PURGE_AFTER_DAYS = env.int("ACCOUNT_PURGE_AFTER_DAYS", default=7)
+# django-axes first: it refuses a locked-out client before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,6 +174,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Abuse resistance (docs/security.md) --------------------------------------------------------
+# How many trusted proxies append to X-Forwarded-For in front of μblog (0: clients connect
+# directly and REMOTE_ADDR is the client). Throttles and the login lockout key on the address
+# this yields (interfaces.throttling.client_ip); what a client writes in the header never counts.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Login lockout (django-axes): every failed password check (web login, /admin/login/, the token
+# endpoints, GraphQL's tokenAuth) counts per client address; AXES_FAILURE_LIMIT failures in a
+# row lock that address out for AXES_COOLOFF_MINUTES. A success resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "interfaces.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "interfaces.throttling.lockout_response"
+AXES_VERBOSE = False
+
 # --- Django REST framework, JWT and the OpenAPI schema ------------------------------------------
 REST_FRAMEWORK = {
     # JWT first: DRF answers "not signed in" with the first class's WWW-Authenticate (a 401);
@@ -180,11 +205,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
     "PAGE_SIZE": 20,
+    # One policy for every interface (web, REST, GraphQL): interfaces/throttling.py. Counters
+    # are in the default cache: per process without REDIS_URL (N workers, N times the budget).
     "DEFAULT_THROTTLE_RATES": {
         "anon_post_create": env.str("THROTTLE_ANON_POST_CREATE", default="30/hour"),
         "signup": env.str("THROTTLE_SIGNUP", default="10/hour"),
+        "resend_activation": env.str("THROTTLE_RESEND_ACTIVATION", default="5/hour"),
         "token": env.str("THROTTLE_TOKEN", default="30/min"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {

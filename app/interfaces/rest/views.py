@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
 from domain.accounts.services import user_activate, user_signup
+from interfaces.throttling import SignupThrottle, TokenThrottle
 
 from . import serializers as api
 from .schema import (
@@ -22,7 +23,6 @@ from .schema import (
     ValidationErrorSerializer,
     error,
 )
-from .throttles import SignupThrottle, TokenThrottle
 
 TAGS = ["accounts and tokens"]
 
@@ -97,6 +97,11 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = api.TokenObtainSerializer
     parser_classes = [JSONParser]
     throttle_classes = [TokenThrottle]
+
+    def get_serializer_context(self):
+        # The password check gets Django's request, not DRF's wrapper: django-axes marks a
+        # locked-out client on it, and its middleware then answers the lockout (a 429).
+        return {**super().get_serializer_context(), "request": self.request._request}
 
 
 @extend_schema_view(

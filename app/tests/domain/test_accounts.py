@@ -118,13 +118,15 @@ def test_activation_link_activates_once():
     assert error.value.code == "already_active"
 
 
-def test_activated_user_can_log_in():
+def test_activated_user_can_log_in(rf):
+    # django-axes (the login lockout) needs the request to know who is trying.
+    request = rf.post("/accounts/login/")
     user = UserFactory(inactive=True, email="login@example.com")
-    assert authenticate(username="login@example.com", password=PASSWORD) is None
+    assert authenticate(request, username="login@example.com", password=PASSWORD) is None
 
     user_activate(**dict(zip(("uidb64", "token"), link_parts(activation_link(user)))))
 
-    assert authenticate(username="LOGIN@example.com", password=PASSWORD) == user
+    assert authenticate(request, username="LOGIN@example.com", password=PASSWORD) == user
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,12 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from domain.posts import selectors, services
+from interfaces.throttling import AnonPostCreateThrottle
 
 from .. import serializers as api
 from ..pagination import PostPagination
 from ..schema import CBV_SCHEMA as SCHEMA
 from ..schema import PostAutoSchema
-from ..throttles import AnonPostCreateThrottle
 
 
 @extend_schema_view(
