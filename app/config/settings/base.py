@@ -195,14 +195,20 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     # JWT first: DRF answers "not signed in" with the first class's WWW-Authenticate (a 401);
     # with session first it would be a 403 without one.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # Domain errors (ValidationError, Post.DoesNotExist...) become 400/401/403/404 here.
     "EXCEPTION_HANDLER": "interfaces.rest.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON parser answers a too deeply nested body with a 500; this one with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "interfaces.rest.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "interfaces.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
     "PAGE_SIZE": 20,
     # One policy for every interface (web, REST, GraphQL): interfaces/throttling.py. Counters
@@ -236,6 +242,11 @@ SPECTACULAR_SETTINGS = {
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "interfaces.graphql.schema.schema"}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=8)
+# What one operation may cost: 1 per field, times the page size of each list it is inside
+# (interfaces/graphql/limits.py). A full page of posts with every field costs about 1,500.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
+# Largest GraphQL request body (a multipart request's 'operations' part), in bytes.
+GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=64 * 1024)
 
 # --- Logging: everything to stderr, where containers and process managers expect it ----------
 LOGGING = {

@@ -6,7 +6,6 @@ simplejwt's, given our throttle, a guarded refresh serializer and a documented s
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
@@ -15,6 +14,7 @@ from domain.accounts.services import user_activate, user_signup
 from interfaces.throttling import SignupThrottle, TokenThrottle
 
 from . import serializers as api
+from .parsers import JSONParser
 from .schema import (
     INVALID,
     THROTTLED,

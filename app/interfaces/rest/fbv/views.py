@@ -4,7 +4,7 @@ the method. Each translates HTTP to a service or selector call; errors go throug
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes, schema, throttle_classes
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from domain.posts import selectors, services
@@ -12,6 +12,7 @@ from interfaces.throttling import AnonPostCreateThrottle
 
 from .. import serializers as api
 from ..pagination import PostPagination
+from ..parsers import JSONParser
 from ..schema import FBV_SCHEMA as SCHEMA
 from ..schema import PostAutoSchema
 
