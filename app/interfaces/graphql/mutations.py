@@ -126,7 +126,8 @@ class UnlikePost(graphene.Mutation):
 
 
 class SignUp(graphene.Mutation):
-    """Create an inactive account and email its activation link."""
+    """Create an inactive account and email its activation link. `ok` is true for any valid
+    input, whether or not the address has an account (its owner is emailed instead)."""
 
     class Arguments:
         email = graphene.String(required=True)

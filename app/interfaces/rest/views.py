@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from domain.accounts.services import user_activate, user_signup
+from domain.accounts.services import SIGNUP_ACCEPTED, user_activate, user_signup
 from interfaces.throttling import SignupThrottle, TokenThrottle
 
 from . import serializers as api
@@ -34,10 +34,15 @@ class SignupView(APIView):
     @extend_schema(
         operation_id="auth_signup",
         summary="Create an inactive account and email its activation link",
+        description=(
+            "Answers 202 whenever the input is valid, whether or not the address already has "
+            "an account (the owner of an existing one is emailed instead), so the answer never "
+            "tells a stranger which addresses are registered."
+        ),
         tags=TAGS,
         request=api.SignupSerializer,
         responses={
-            201: api.SignupResultSerializer,
+            202: api.DetailSerializer,
             400: INVALID,
             401: UNAUTHENTICATED,
             415: UNSUPPORTED,
@@ -47,12 +52,8 @@ class SignupView(APIView):
     def post(self, request):
         serializer = api.SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_signup(**serializer.validated_data)
-        result = {
-            "display_name": user.display_name,
-            "detail": "Check your email for the activation link.",
-        }
-        return Response(result, status=status.HTTP_201_CREATED)
+        user_signup(**serializer.validated_data)
+        return Response({"detail": SIGNUP_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
 class ActivationView(APIView):

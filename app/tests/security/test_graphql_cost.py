@@ -33,7 +33,9 @@ def cost_error(response):
     return error
 
 
-def test_a_thousand_aliased_pages_are_refused_before_running(client, db, django_assert_num_queries):
+def test_a_thousand_aliased_pages_are_refused_before_running(
+    client, db, django_assert_num_queries
+):
     with django_assert_num_queries(0):
         error = cost_error(run(client, aliased(1000)))
 

@@ -90,7 +90,7 @@ def test_web_rest_and_graphql_spend_one_signup_budget(client, db, throttle_rates
         content_type="application/json",
     )
 
-    assert (web.status_code, rest.status_code) == (302, 201)
+    assert (web.status_code, rest.status_code) == (302, 202)
     assert graphql.json()["data"]["signUp"]["ok"] is True
     assert web_signup(client, 4).status_code == 429
     assert client.post("/api/auth/signup/", {}, content_type="application/json").status_code == 429
