@@ -242,6 +242,11 @@ SPECTACULAR_SETTINGS = {
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "interfaces.graphql.schema.schema"}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=8)
+# Public on purpose, each can be switched off (docs/security.md): GraphiQL at /graphql/ for a
+# browser, schema introspection (__schema, __type), and the OpenAPI schema with Swagger UI.
+GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=True)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+API_DOCS_ENABLED = env.bool("API_DOCS_ENABLED", default=True)
 # What one operation may cost: 1 per field, times the page size of each list it is inside
 # (interfaces/graphql/limits.py). A full page of posts with every field costs about 1,500.
 GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)

@@ -17,7 +17,7 @@ request's files are held to the upload limits, its ``operations`` part to this o
 """
 
 from django.conf import settings
-from graphql import GraphQLError, ValidationRule, get_named_type
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, ValidationRule, get_named_type
 from graphql.language import FieldNode, FragmentSpreadNode, IntValueNode, OperationType
 
 from domain.posts.selectors import MAX_PAGE_SIZE
@@ -95,3 +95,12 @@ class CostLimit(ValidationRule):
                 fragment.selection_set, fragment_type or parent_type, multiplier, seen
             )
         return cost
+
+
+class IntrospectionSwitch(NoSchemaIntrospectionCustomRule):
+    """Refuse ``__schema`` and ``__type`` when ``settings.GRAPHQL_INTROSPECTION`` is off (read
+    per request). On by default: the schema is public on purpose (docs/api/schema.graphql)."""
+
+    def enter_field(self, node, *args):
+        if not settings.GRAPHQL_INTROSPECTION:
+            super().enter_field(node, *args)

@@ -30,7 +30,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from interfaces.authentication import JWTAuthentication
 
 from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
-from .limits import CostLimit
+from .limits import CostLimit, IntrospectionSwitch
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _error_response(status, message, code):
 
 class GraphQLView(FileUploadGraphQLView):
     graphiql_template = "graphql/graphiql.html"
-    validation_rules = (*specified_rules, DepthLimit, CostLimit)
+    validation_rules = (*specified_rules, DepthLimit, CostLimit, IntrospectionSwitch)
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -124,6 +124,10 @@ class GraphQLView(FileUploadGraphQLView):
             if reason:
                 return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
+
+    def can_display_graphiql(self, request, data):
+        # GraphiQL can be switched off (settings.GRAPHIQL_ENABLED); the API stays.
+        return settings.GRAPHIQL_ENABLED and super().can_display_graphiql(request, data)
 
     def parse_body(self, request):
         if request.method == "POST":
