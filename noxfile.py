@@ -54,6 +54,7 @@ def tests(session):
         # The browser tests run in their own session (e2e); without the Playwright plugin no
         # unit test is parametrised by browser.
         "--ignore=app/tests/e2e",
+        "--ignore=app/tests/abuse",
         "-p",
         "no:playwright",
         "--cov",
@@ -153,3 +154,19 @@ def ci_local(session):
     session.env["GITLAB_CI_LOCAL_PREFIX"] = str(Path(session.virtualenv.location) / "node")
     session.env["BB_RUN_PREFIX"] = str(Path(session.virtualenv.location) / "bb-run")
     session.run("python", "tools/ci_local.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def abuse(session):
+    """Attack gunicorn (production settings): throttles, lockout, GraphQL cost, bad input."""
+    install_dev(session)
+    session.run(
+        "pytest",
+        "-m",
+        "abuse",
+        "-p",
+        "no:playwright",
+        "app/tests/abuse",
+        *session.posargs,
+        env=TEST_ENV,
+    )
