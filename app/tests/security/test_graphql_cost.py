@@ -60,6 +60,7 @@ def test_a_full_page_of_every_field_is_allowed(client, db):
         # Fragments, inline or named, cost what they select.
         ("{ posts(pageSize: 10) { ... on PostPage { posts { id } } } }", 1 + 10 + 10),
         ("{ posts(pageSize: 10) { ...P } } fragment P on PostPage { posts { id } }", 21),
+        ("{ posts(pageSize: 10) { ... { posts { id } } } }", 21),
         # Out-of-range sizes cost the most (the resolver refuses them anyway).
         ("{ posts(pageSize: 1000) { posts { id } } }", 1 + 100 + 100),
         # Introspection is free.

@@ -137,7 +137,7 @@ def forged_token(user_id):
     return str(token)
 
 
-@pytest.mark.parametrize("user_id", ["abc", "\u0663", 1.5, True, ["1"]])
+@pytest.mark.parametrize("user_id", ["abc", "\u0663", 1.5, True, ["1"], None])
 def test_a_signed_jwt_with_a_malformed_user_id_is_a_401(client, user, user_id):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {forged_token(user_id)}"}
 
