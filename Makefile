@@ -52,6 +52,10 @@ schemas: $(NOX) ## Regenerate the committed OpenAPI schema and GraphQL SDL (docs
 api-fuzz: $(NOX) ## Fuzz the REST API with schemathesis against a live server
 	$(NOX) -s api_fuzz
 
+.PHONY: abuse
+abuse: $(NOX) ## Attack a live gunicorn (production settings): throttles, lockout, GraphQL cost
+	$(NOX) -s abuse
+
 .PHONY: ci-local
 ci-local: $(NOX) ## Run the GitHub, GitLab and Bitbucket pipelines here (act, gitlab-ci-local)
 	$(NOX) -s ci_local

@@ -70,6 +70,7 @@ def tests(session):
         # The browser tests run in their own session (e2e); without the Playwright plugin no
         # unit test is parametrised by browser.
         "--ignore=app/tests/e2e",
+        "--ignore=app/tests/abuse",
         "-p",
         "no:playwright",
         "--cov",
@@ -294,3 +295,19 @@ def faults(session):
     # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
     # loopback, never the machine's; options go to tools/faults/run.py (--only, --keep, --app).
     session.run("python", "tools/faults/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def abuse(session):
+    """Attack gunicorn (production settings): throttles, lockout, GraphQL cost, bad input."""
+    install_dev(session)
+    session.run(
+        "pytest",
+        "-m",
+        "abuse",
+        "-p",
+        "no:playwright",
+        "app/tests/abuse",
+        *session.posargs,
+        env=TEST_ENV,
+    )

@@ -38,6 +38,21 @@ def redis_down(settings, caplog):
 
 
 @pytest.fixture
+def throttle_rates(settings):
+    """Set throttle rates for one test: ``throttle_rates(token="1/min")`` (every interface's
+    throttles read them per request)."""
+
+    def set_rates(**rates):
+        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**current, **rates},
+        }
+
+    return set_rates
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 

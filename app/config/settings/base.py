@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "graphene_django",
+    "axes",
     # The domain: every rule lives here.
     "domain.accounts",
     "domain.posts",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,6 +170,11 @@ LOGOUT_REDIRECT_URL = "/"
 # Activation links are Django password-reset style tokens; this is their lifetime in seconds.
 PASSWORD_RESET_TIMEOUT = env.int("ACTIVATION_TIMEOUT", default=3 * 24 * 3600)
 ACCOUNT_PURGE_AFTER_DAYS = env.int("ACCOUNT_PURGE_AFTER_DAYS", default=7)
+# django-axes first: it refuses a locked-out client before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -203,25 +211,52 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Abuse resistance (docs/security.md) --------------------------------------------------------
+# How many trusted proxies append to X-Forwarded-For in front of μblog (0: clients connect
+# directly and REMOTE_ADDR is the client). Throttles and the login lockout key on the address
+# this yields (interfaces.throttling.client_ip); what a client writes in the header never counts.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Login lockout (django-axes): every failed password check (web login, /admin/login/, the token
+# endpoints, GraphQL's tokenAuth) counts per client address; AXES_FAILURE_LIMIT failures in a
+# row lock that address out for AXES_COOLOFF_MINUTES. A success resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "interfaces.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "interfaces.throttling.lockout_response"
+AXES_VERBOSE = False
+
 # --- Django REST framework, JWT and the OpenAPI schema ------------------------------------------
 REST_FRAMEWORK = {
     # JWT first: DRF answers "not signed in" with the first class's WWW-Authenticate (a 401);
     # with session first it would be a 403 without one.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # Domain errors (ValidationError, Post.DoesNotExist...) become 400/401/403/404 here.
     "EXCEPTION_HANDLER": "interfaces.rest.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON parser answers a too deeply nested body with a 500; this one with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "interfaces.rest.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "interfaces.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
     "PAGE_SIZE": 20,
+    # One policy for every interface (web, REST, GraphQL): interfaces/throttling.py. Counters
+    # are in the default cache: per process without REDIS_URL (N workers, N times the budget).
     "DEFAULT_THROTTLE_RATES": {
         "anon_post_create": env.str("THROTTLE_ANON_POST_CREATE", default="30/hour"),
         "signup": env.str("THROTTLE_SIGNUP", default="10/hour"),
+        "resend_activation": env.str("THROTTLE_RESEND_ACTIVATION", default="5/hour"),
         "token": env.str("THROTTLE_TOKEN", default="30/min"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The browsable API in μblog's look (navbar, Bootstrap 5), not DRF's stock page.
     "DEFAULT_RENDERER_CLASSES": [
@@ -249,6 +284,16 @@ SPECTACULAR_SETTINGS = {
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "interfaces.graphql.schema.schema"}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=8)
+# Public on purpose, each can be switched off (docs/security.md): GraphiQL at /graphql/ for a
+# browser, schema introspection (__schema, __type), and the OpenAPI schema with Swagger UI.
+GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=True)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+API_DOCS_ENABLED = env.bool("API_DOCS_ENABLED", default=True)
+# What one operation may cost: 1 per field, times the page size of each list it is inside
+# (interfaces/graphql/limits.py). A full page of posts with every field costs about 1,500.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
+# Largest GraphQL request body (a multipart request's 'operations' part), in bytes.
+GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=64 * 1024)
 
 # --- Logging: everything to stderr, where containers and process managers expect it ----------
 # Django's own default config gives the "django" logger a console handler of its own (active

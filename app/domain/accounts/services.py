@@ -23,6 +23,7 @@ from .models import DISPLAY_NAME_MAX_LENGTH, User, default_display_name
 from .tokens import activation_token
 
 ACTIVATION_PATH = "/accounts/activate/{uidb64}/{token}/"
+LOGIN_PATH = "/accounts/login/"
 
 
 class ActivationError(Exception):
@@ -45,9 +46,6 @@ def _clean_signup(*, email, password, display_name):
         validate_email(email)
     except ValidationError as error:
         errors["email"] = error.messages
-    else:
-        if User.objects.filter(email__iexact=email).exists():
-            errors["email"] = ["An account with this email address already exists."]
     display_name = (display_name or "").strip() or default_display_name()
     if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
         errors["display_name"] = [
@@ -64,16 +62,39 @@ def _clean_signup(*, email, password, display_name):
     return email, display_name
 
 
+# What every signup that passes validation is told, whether or not the address had an account:
+# the answer must not tell a stranger which addresses are registered.
+SIGNUP_ACCEPTED = "Check your email for a link to finish signing up."
+
+
+def _account_with_email(email):
+    return User.objects.filter(email__iexact=email).first()
+
+
 def user_signup(*, email, password, display_name=""):
-    """Create an inactive account and send its activation email once the row is committed."""
+    """Create an inactive account and email its activation link once the row is committed.
+
+    If the address already has an account, nothing is created and its owner is emailed instead
+    (a new activation link if it was never activated). Callers answer both cases the same way
+    (``SIGNUP_ACCEPTED``); the return value (the new account, or None) is for the domain's tests
+    and must not reach a response.
+    """
     email, display_name = _clean_signup(email=email, password=password, display_name=display_name)
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(email, password, display_name=display_name)
-            _schedule_activation_email(user)
-    except IntegrityError:  # a concurrent signup with the same address won the race
-        raise ValidationError({"email": ["An account with this email address already exists."]})
-    return user
+    existing = _account_with_email(email)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, password, display_name=display_name)
+                _schedule_activation_email(user)
+        except IntegrityError:  # a concurrent signup with the same address won the race
+            existing = _account_with_email(email)
+        else:
+            return user
+    if existing.is_active or existing.activated_at is not None:
+        _schedule_existing_account_email(existing)
+    else:
+        _schedule_activation_email(existing)
+    return None
 
 
 def _schedule_activation_email(user):
@@ -82,6 +103,24 @@ def _schedule_activation_email(user):
     # Through the outbox, in the signup's transaction: a broker outage delays the email (the
     # drain queues it once the broker is back), it never loses it.
     outbox_enqueue(send_activation_email, user.pk)
+
+
+def _schedule_existing_account_email(user):
+    from .tasks import send_existing_account_email
+
+    outbox_enqueue(send_existing_account_email, user.pk)
+
+
+def existing_account_email_send(*, user):
+    """Tell an account's owner that someone tried to sign up with their address (the task
+    calls this): signup answers everybody alike, so this is how the owner learns it."""
+    context = {"user": user, "login_link": settings.SITE_URL + LOGIN_PATH}
+    send_mail(
+        subject="Someone tried to sign up to μblog with your address",
+        message=render_to_string("accounts/email/existing_account.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def activation_link(user):

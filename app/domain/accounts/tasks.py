@@ -5,21 +5,33 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from .models import User
-from .services import activation_email_send, user_purge_unactivated
+from .services import activation_email_send, existing_account_email_send, user_purge_unactivated
+
+# Mail tasks retry an SMTP server that is down or refusing, with backoff, for about an hour.
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**MAIL_RETRY)
 def send_activation_email(user_id):
     user = User.objects.filter(pk=user_id, is_active=False).first()
     if user is None:  # activated or purged since the task was queued
         return False
     activation_email_send(user=user)
+    return True
+
+
+@shared_task(**MAIL_RETRY)
+def send_existing_account_email(user_id):
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:  # deleted since the task was queued
+        return False
+    existing_account_email_send(user=user)
     return True
 
 

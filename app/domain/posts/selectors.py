@@ -1,6 +1,7 @@
 """Reading posts. A page costs a constant number of queries: the author comes by JOIN, the like
 count from the post's counter, and "liked by the viewer" from an EXISTS on the page's rows."""
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,10 +24,24 @@ def _with_viewer_state(queryset, viewer):
     return queryset.select_related("author").annotate(liked=liked)
 
 
+# ASCII digits only: Python's int() also reads "٣" (Arabic-Indic three) as 3, so an id written
+# in another script would otherwise name the same post under a second spelling.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def _whole_number(value):
+    """``value`` (an int, or a string of ASCII digits) as an int; ValueError otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        return int(value)
+    raise ValueError(f"Not a whole number: {value!r}")
+
+
 def _parse_id(value, field):
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return _whole_number(value)
+    except ValueError:
         raise ValidationError({field: ["Enter a whole number."]})
 
 
@@ -54,8 +69,8 @@ def post_list(*, viewer=None, search=None, author=None):
 def post_get(*, post_id, viewer=None):
     """One post with the viewer's state; ``Post.DoesNotExist`` for an unknown or malformed id."""
     try:
-        post_id = int(post_id)
-    except (TypeError, ValueError):
+        post_id = _whole_number(post_id)
+    except ValueError:
         raise Post.DoesNotExist(f"No post with id {post_id!r}.")
     if not _storable_id(post_id):
         raise Post.DoesNotExist(f"No post with id {post_id}.")
@@ -80,6 +95,15 @@ def page_size_clean(page_size):
     return page_size
 
 
+def _page_number(page):
+    if page in (None, ""):
+        return 1
+    try:
+        return _whole_number(page)
+    except ValueError:
+        raise PageNotAnInteger("That page number is not an integer")
+
+
 def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAULT_PAGE_SIZE):
     """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
     page_size = page_size_clean(page_size)
@@ -89,7 +113,7 @@ def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAUL
         allow_empty_first_page=True,
     )
     try:
-        current = paginator.page(1 if page in (None, "") else page)
+        current = paginator.page(_page_number(page))
     except (EmptyPage, PageNotAnInteger) as error:
         raise ValidationError({"page": [str(error)]})
     return PostPage(

@@ -2,11 +2,10 @@
 simplejwt (tokens, the same ones the REST API issues), with its errors translated.
 
 What strangers can do in bulk (anonymous posts, signups, token requests) is rate-limited by the
-REST API's throttles, with the same rates and the same per-client budget: GraphQL is no way
-around them.
+throttles every interface shares (``interfaces.throttling``), with the same rates and the same
+per-client budget: GraphQL is no way around them. Each mutation counts, so thirty aliased
+``tokenAuth`` fields in one request spend thirty tokens of the budget.
 """
-
-import math
 
 import graphene
 from graphql import GraphQLError
@@ -19,7 +18,12 @@ from domain.accounts.models import User
 from domain.accounts.services import user_activate, user_signup
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
-from interfaces.rest.throttles import AnonPostCreateThrottle, SignupThrottle, TokenThrottle
+from interfaces.throttling import (
+    AnonPostCreateThrottle,
+    SignupThrottle,
+    TokenThrottle,
+    throttle_wait,
+)
 
 from .errors import THROTTLED, bad_user_input, translate_domain_errors, unauthenticated
 from .types import PostType, Upload
@@ -30,9 +34,8 @@ def _post(info, post_id):
 
 
 def _throttle(info, throttle_class):
-    throttle = throttle_class()
-    if not throttle.allow_request(info.context, None):
-        seconds = math.ceil(throttle.wait())
+    seconds = throttle_wait(info.context, throttle_class)
+    if seconds is not None:
         raise GraphQLError(
             f"Too many requests: try again in {seconds} seconds.",
             extensions={"code": THROTTLED, "retryAfter": seconds},
@@ -123,7 +126,8 @@ class UnlikePost(graphene.Mutation):
 
 
 class SignUp(graphene.Mutation):
-    """Create an inactive account and email its activation link."""
+    """Create an inactive account and email its activation link. `ok` is true for any valid
+    input, whether or not the address has an account (its owner is emailed instead)."""
 
     class Arguments:
         email = graphene.String(required=True)

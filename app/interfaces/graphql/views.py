@@ -5,16 +5,20 @@
 - CSRF: checked here rather than by the middleware, with DRF's rule: a request that the session
   cookie authenticates needs the token (GraphiQL sends it); a Bearer request cannot be forged by
   another site, and an anonymous one gains nothing from being forged, so they do not.
-- Abuse: operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH`` are refused before they
-  run; malformed bodies (bad JSON, broken multipart maps) get a 400, never a 500; a resolver that
-  crashes reports "Internal server error." and is logged, without leaking the exception text.
+- Abuse: operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH`` or costing more than
+  ``settings.GRAPHQL_MAX_COST`` (limits.py) are refused before they run, and so are bodies over
+  ``settings.GRAPHQL_MAX_BODY_BYTES`` (413); malformed bodies (bad JSON, JSON nested too deep,
+  a ``query`` that is not a string, broken multipart maps) get a 400 that never repeats Python's
+  exception text; text that is not valid Unicode (a lone surrogate such as ``"\ud800"``) is
+  BAD_USER_INPUT; a resolver that crashes reports "Internal server error." and is logged,
+  without leaking the exception text.
 - GraphiQL comes from files vendored under static/graphql/vendor/, never from a CDN.
 """
 
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
@@ -22,12 +26,24 @@ from graphene_django.views import HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError, ValidationRule, specified_rules
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from .errors import FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
+from interfaces.authentication import JWTAuthentication
+
+from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
+from .limits import CostLimit, IntrospectionSwitch
 
 logger = logging.getLogger(__name__)
 
+BAD_REQUEST = "BAD_REQUEST"
+REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+MALFORMED_REQUEST = (
+    'Malformed GraphQL request: send {"query": a string, "variables": an object or null, '
+    '"operationName": a string or null}.'
+)
+NESTED_TOO_DEEPLY = "The request body is nested too deeply to be a GraphQL request."
+NOT_UNICODE = (
+    "Invalid input: text must be valid Unicode (a lone surrogate such as \\ud800 is not)."
+)
 MALFORMED_MULTIPART = (
     "Malformed multipart request: send 'operations' (a JSON object) and 'map' (a JSON object "
     "naming, for each file part, the null variables it fills), per the GraphQL multipart "
@@ -84,6 +100,28 @@ class _CsrfCheck(CsrfViewMiddleware):
         return reason
 
 
+class RequestRefused(HttpError):
+    """A request refused before it runs, answered with a GraphQL error that has a code."""
+
+    def __init__(self, message, code, status=400):
+        super().__init__(HttpResponse(status=status), message)
+        self.code = code
+
+
+def _has_lone_surrogate(value):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(map(_has_lone_surrogate, [*value.keys(), *value.values()]))
+    if isinstance(value, list):
+        return any(map(_has_lone_surrogate, value))
+    return False
+
+
 def _error_response(status, message, code):
     return JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
@@ -92,7 +130,7 @@ def _error_response(status, message, code):
 
 class GraphQLView(FileUploadGraphQLView):
     graphiql_template = "graphql/graphiql.html"
-    validation_rules = (*specified_rules, DepthLimit)
+    validation_rules = (*specified_rules, DepthLimit, CostLimit, IntrospectionSwitch)
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -115,12 +153,20 @@ class GraphQLView(FileUploadGraphQLView):
                 return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
 
+    def can_display_graphiql(self, request, data):
+        # GraphiQL can be switched off (settings.GRAPHIQL_ENABLED); the API stays.
+        return settings.GRAPHIQL_ENABLED and super().can_display_graphiql(request, data)
+
     def render_graphiql(self, request, **data):
         return super().render_graphiql(request, example_query=EXAMPLE_QUERY, **data)
 
     def parse_body(self, request):
+        if request.method == "POST":
+            self._check_size(request)
         try:
             data = super().parse_body(request)
+        except RecursionError:
+            raise RequestRefused(NESTED_TOO_DEEPLY, BAD_REQUEST)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             # graphene-file-upload trusts 'operations' and 'map' to be well formed.
             raise HttpError(HttpResponseBadRequest(MALFORMED_MULTIPART))
@@ -129,7 +175,33 @@ class GraphQLView(FileUploadGraphQLView):
         return data
 
     @staticmethod
+    def _check_size(request):
+        limit = settings.GRAPHQL_MAX_BODY_BYTES
+        if GraphQLView.get_content_type(request) == "multipart/form-data":
+            size = len(request.POST.get("operations", ""))
+        else:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        if size > limit:
+            raise RequestRefused(
+                f"The request is {size} bytes, more than the {limit} allowed.",
+                REQUEST_TOO_LARGE,
+                status=413,
+            )
+
+    def get_graphql_params(self, request, data):
+        query, variables, operation_name, id = super().get_graphql_params(request, data)
+        if not isinstance(query, (str, type(None))) or not isinstance(
+            operation_name, (str, type(None))
+        ):
+            raise RequestRefused(MALFORMED_REQUEST, BAD_REQUEST)
+        if _has_lone_surrogate([query, variables, operation_name]):
+            raise RequestRefused(NOT_UNICODE, BAD_USER_INPUT)
+        return query, variables, operation_name, id
+
+    @staticmethod
     def format_error(error):
+        if isinstance(error, RequestRefused):
+            return {"message": error.message, "extensions": {"code": error.code}}
         original = getattr(error, "original_error", None)
         if getattr(error, "path", None) and not isinstance(original, (GraphQLError, type(None))):
             # A resolver crashed: a bug, not the client's doing. Log it; tell them nothing more.

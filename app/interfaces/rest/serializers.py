@@ -227,11 +227,6 @@ class SignupSerializer(StrictSerializer):
     )
 
 
-class SignupResultSerializer(serializers.Serializer):
-    display_name = serializers.CharField()
-    detail = serializers.CharField()
-
-
 class ActivationSerializer(StrictSerializer):
     """The two parts of the link /accounts/activate/<uid>/<token>/ from the email."""
 

@@ -1,16 +1,38 @@
 """/api/: accounts, tokens and the OpenAPI schema with its Swagger UI (the post resources of
 each flavour are mounted by config.urls under /api/drf/fbv/ and /api/drf/cbv/)."""
 
+import functools
+
+from django.conf import settings
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+
+
+def unless_docs_are_off(view):
+    """The schema and Swagger UI are public on purpose; settings.API_DOCS_ENABLED = False
+    (env API_DOCS_ENABLED) makes them 404, read per request."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.API_DOCS_ENABLED:
+            raise Http404("The API documentation is switched off.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
 
 urlpatterns = [
     path("auth/signup/", views.SignupView.as_view(), name="api-signup"),
     path("auth/activate/", views.ActivationView.as_view(), name="api-activate"),
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", unless_docs_are_off(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "docs/",
+        unless_docs_are_off(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

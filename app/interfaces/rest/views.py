@@ -6,14 +6,15 @@ simplejwt's, given our throttle, a guarded refresh serializer and a documented s
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from domain.accounts.services import user_activate, user_signup
+from domain.accounts.services import SIGNUP_ACCEPTED, user_activate, user_signup
+from interfaces.throttling import SignupThrottle, TokenThrottle
 
 from . import serializers as api
+from .parsers import JSONParser
 from .schema import (
     INVALID,
     THROTTLED,
@@ -22,7 +23,6 @@ from .schema import (
     ValidationErrorSerializer,
     error,
 )
-from .throttles import SignupThrottle, TokenThrottle
 
 TAGS = ["accounts and tokens"]
 
@@ -34,10 +34,15 @@ class SignupView(APIView):
     @extend_schema(
         operation_id="auth_signup",
         summary="Create an inactive account and email its activation link",
+        description=(
+            "Answers 202 whenever the input is valid, whether or not the address already has "
+            "an account (the owner of an existing one is emailed instead), so the answer never "
+            "tells a stranger which addresses are registered."
+        ),
         tags=TAGS,
         request=api.SignupSerializer,
         responses={
-            201: api.SignupResultSerializer,
+            202: api.DetailSerializer,
             400: INVALID,
             401: UNAUTHENTICATED,
             415: UNSUPPORTED,
@@ -47,12 +52,8 @@ class SignupView(APIView):
     def post(self, request):
         serializer = api.SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_signup(**serializer.validated_data)
-        result = {
-            "display_name": user.display_name,
-            "detail": "Check your email for the activation link.",
-        }
-        return Response(result, status=status.HTTP_201_CREATED)
+        user_signup(**serializer.validated_data)
+        return Response({"detail": SIGNUP_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
 class ActivationView(APIView):
@@ -97,6 +98,11 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = api.TokenObtainSerializer
     parser_classes = [JSONParser]
     throttle_classes = [TokenThrottle]
+
+    def get_serializer_context(self):
+        # The password check gets Django's request, not DRF's wrapper: django-axes marks a
+        # locked-out client on it, and its middleware then answers the lockout (a 429).
+        return {**super().get_serializer_context(), "request": self.request._request}
 
 
 @extend_schema_view(

@@ -1,5 +1,6 @@
 """What the two flavours of web views share: how a domain outcome becomes an HTTP response."""
 
+import functools
 from contextlib import contextmanager
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from domain.posts.models import Post
+from interfaces.throttling import throttle_wait
 
 LIST_TEMPLATE = "web/posts/list.html"
 
@@ -76,3 +78,23 @@ def add_errors(form, error):
     """Copy a domain ``ValidationError`` onto a form, field by field where the form has it."""
     for field, field_messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_messages)
+
+
+def throttle_posts(throttle_class):
+    """Count each POST to the view against ``throttle_class``'s budget (the one the REST API
+    and GraphQL spend too); over it, the 429 page with ``Retry-After``. GETs are free."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                seconds = throttle_wait(request, throttle_class)
+                if seconds is not None:
+                    response = render(request, "429.html", {"seconds": seconds}, status=429)
+                    response["Retry-After"] = str(seconds)
+                    return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

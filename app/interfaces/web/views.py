@@ -13,8 +13,9 @@ from domain.accounts.services import (
     user_resend_activation,
     user_signup,
 )
+from interfaces.throttling import ResendActivationThrottle, SignupThrottle
 
-from .common import add_errors
+from .common import add_errors, throttle_posts
 from .forms import EmailAuthenticationForm, ResendActivationForm, SignupForm
 
 
@@ -24,6 +25,7 @@ def home(request):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(SignupThrottle)
 def signup(request):
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -59,6 +61,7 @@ def activate(request, uidb64, token):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(ResendActivationThrottle)
 def resend_activation(request):
     form = ResendActivationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

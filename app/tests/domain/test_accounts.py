@@ -66,13 +66,31 @@ def test_signup_normalises_email_domain(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.parametrize("email", ["USER@example.com", "user@EXAMPLE.COM"])
-def test_signup_refuses_an_email_taken_in_any_case(email):
-    UserFactory(email="user@example.com")
+def test_signup_with_an_email_taken_in_any_case_creates_nothing_and_tells_its_owner(
+    django_capture_on_commit_callbacks, email
+):
+    owner = UserFactory(email="user@example.com", display_name="Owner")
 
-    with pytest.raises(ValidationError) as error:
-        user_signup(email=email, password=PASSWORD)
+    assert sign_up(django_capture_on_commit_callbacks, email=email) is None
 
-    assert set(error.value.message_dict) == {"email"}
+    assert User.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["user@example.com"]]
+    assert mail.outbox[0].subject == "Someone tried to sign up to μblog with your address"
+    assert "Hello Owner," in mail.outbox[0].body
+    assert "http://testserver/accounts/login/" in mail.outbox[0].body
+    owner.refresh_from_db()
+    assert not owner.check_password("a different password")
+
+
+def test_signup_with_the_email_of_a_never_activated_account_sends_a_new_link(
+    django_capture_on_commit_callbacks,
+):
+    waiting = UserFactory(inactive=True, email="waiting@example.com")
+
+    assert sign_up(django_capture_on_commit_callbacks, email="waiting@example.com") is None
+
+    assert [message.to for message in mail.outbox] == [["waiting@example.com"]]
+    assert activation_link(waiting).split("/activate/")[0] in mail.outbox[0].body
 
 
 @pytest.mark.parametrize(
@@ -94,16 +112,20 @@ def test_signup_reports_every_bad_field(fields, bad):
     assert not User.objects.exists()
 
 
-def test_signup_race_on_the_same_email_is_a_validation_error(monkeypatch):
+def test_signup_race_on_the_same_email_tells_the_owner(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The other signup committed between our look-up and our insert."""
     from domain.accounts import services
 
-    monkeypatch.setattr(services, "_clean_signup", lambda **kw: (kw["email"], "Twin"))
-    UserFactory(email="twin@example.com")
+    twin = UserFactory(email="twin@example.com")
+    lookups = iter([None, twin])  # not there yet; then there, once the insert has failed
+    monkeypatch.setattr(services, "_account_with_email", lambda email: next(lookups))
 
-    with pytest.raises(ValidationError) as error:
-        user_signup(email="twin@example.com", password=PASSWORD)
+    assert sign_up(django_capture_on_commit_callbacks, email="twin@example.com") is None
 
-    assert set(error.value.message_dict) == {"email"}
+    assert User.objects.count() == 1
+    assert mail.outbox[-1].to == [twin.email]
 
 
 def test_activation_link_activates_once():
@@ -118,13 +140,15 @@ def test_activation_link_activates_once():
     assert error.value.code == "already_active"
 
 
-def test_activated_user_can_log_in():
+def test_activated_user_can_log_in(rf):
+    # django-axes (the login lockout) needs the request to know who is trying.
+    request = rf.post("/accounts/login/")
     user = UserFactory(inactive=True, email="login@example.com")
-    assert authenticate(username="login@example.com", password=PASSWORD) is None
+    assert authenticate(request, username="login@example.com", password=PASSWORD) is None
 
     user_activate(**dict(zip(("uidb64", "token"), link_parts(activation_link(user)))))
 
-    assert authenticate(username="LOGIN@example.com", password=PASSWORD) == user
+    assert authenticate(request, username="LOGIN@example.com", password=PASSWORD) == user
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,11 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from domain.accounts.models import User
-from domain.accounts.tasks import purge_unactivated_accounts, send_activation_email
+from domain.accounts.tasks import (
+    purge_unactivated_accounts,
+    send_activation_email,
+    send_existing_account_email,
+)
 from domain.outbox.tasks import drain_outbox
 from tests.factories import UserFactory
 
@@ -23,6 +27,14 @@ def test_activation_email_task_skips_users_activated_meanwhile(user):
 def test_activation_email_task_sends_to_inactive_user(inactive_user):
     assert send_activation_email(inactive_user.pk) is True
     assert mail.outbox[0].to == [inactive_user.email]
+
+
+def test_existing_account_email_task_skips_deleted_users(user):
+    user_id = user.pk
+    user.delete()
+
+    assert send_existing_account_email(user_id) is False
+    assert mail.outbox == []
 
 
 def test_purge_task_deletes_stale_accounts():

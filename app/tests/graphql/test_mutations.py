@@ -186,7 +186,7 @@ def test_sign_up_creates_an_inactive_account_and_emails_the_link(
 
 
 def test_sign_up_errors_name_the_arguments(gql, user):
-    response = gql(SIGN_UP, {"email": user.email, "password": "123", "displayName": "x" * 51})
+    response = gql(SIGN_UP, {"email": "not-an-email", "password": "123", "displayName": "x" * 51})
 
     fields = error_of(response)["extensions"]["fields"]
     assert sorted(fields) == ["displayName", "email", "password"]

@@ -1,5 +1,5 @@
-"""What strangers can do in bulk is rate-limited with the REST API's throttles: same rates, and
-one budget per client whichever API it uses."""
+"""What strangers can do in bulk is rate-limited with the throttles every interface shares: same
+rates, and one budget per client whichever interface it uses."""
 
 import pytest
 
@@ -17,20 +17,6 @@ TOKEN_AUTH = (
 REFRESH = 'mutation { refreshToken(refresh: "x") { access } }'
 
 
-@pytest.fixture
-def rates(settings):
-    """Set throttle rates for one test: ``rates(token="1/min")``."""
-
-    def set_rates(**overrides):
-        rest = settings.REST_FRAMEWORK
-        settings.REST_FRAMEWORK = {
-            **rest,
-            "DEFAULT_THROTTLE_RATES": {**rest["DEFAULT_THROTTLE_RATES"], **overrides},
-        }
-
-    return set_rates
-
-
 def assert_throttled(response):
     error = error_of(response)
     assert error["extensions"]["code"] == "THROTTLED"
@@ -38,39 +24,39 @@ def assert_throttled(response):
     assert error["message"].startswith("Too many requests: try again in ")
 
 
-def test_anonymous_posts_are_throttled(gql, db, rates):
-    rates(anon_post_create="2/hour")
+def test_anonymous_posts_are_throttled(gql, db, throttle_rates):
+    throttle_rates(anon_post_create="2/hour")
 
     gql(CREATE), gql(CREATE)
     assert_throttled(gql(CREATE))
     assert Post.objects.count() == 2
 
 
-def test_members_posts_are_not_throttled(client, gql, user, rates):
-    rates(anon_post_create="1/hour")
+def test_members_posts_are_not_throttled(client, gql, user, throttle_rates):
+    throttle_rates(anon_post_create="1/hour")
     client.force_login(user)
 
     gql(CREATE)
     assert gql(CREATE).result["data"]["createPost"]["post"]["id"]
 
 
-def test_signups_are_throttled(gql, db, rates):
-    rates(signup="1/hour")
+def test_signups_are_throttled(gql, db, throttle_rates):
+    throttle_rates(signup="1/hour")
 
     gql(SIGN_UP, {"email": "one@example.com"})
     assert_throttled(gql(SIGN_UP, {"email": "two@example.com"}))
 
 
 @pytest.mark.parametrize("second", [TOKEN_AUTH, REFRESH], ids=["token_auth", "refresh_token"])
-def test_token_requests_are_throttled(gql, user, rates, second):
-    rates(token="1/min")
+def test_token_requests_are_throttled(gql, user, throttle_rates, second):
+    throttle_rates(token="1/min")
 
     gql(TOKEN_AUTH, {"email": user.email})
     assert_throttled(gql(second, {"email": user.email}))
 
 
-def test_rest_and_graphql_share_one_token_budget(client, gql, user, rates):
-    rates(token="1/min")
+def test_rest_and_graphql_share_one_token_budget(client, gql, user, throttle_rates):
+    throttle_rates(token="1/min")
 
     credentials = {"email": user.email, "password": PASSWORD}
     rest = client.post("/api/token/", credentials, content_type="application/json")

@@ -27,17 +27,3 @@ def bearer(user):
 def member_client(api_client, user):
     api_client.credentials(**bearer(user))
     return api_client
-
-
-@pytest.fixture
-def throttle_rates(settings):
-    """Set DRF throttle rates for one test (the throttles read them per request)."""
-
-    def set_rates(**rates):
-        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {**current, **rates},
-        }
-
-    return set_rates

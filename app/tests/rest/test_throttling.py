@@ -60,4 +60,4 @@ def test_limits_come_from_the_environment_defaults(settings):
     """.env.example documents these; base.py reads THROTTLE_* into DRF's settings."""
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 
-    assert set(rates) == {"anon_post_create", "signup", "token"}
+    assert set(rates) == {"anon_post_create", "signup", "resend_activation", "token"}

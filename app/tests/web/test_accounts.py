@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user
+from django.test import TestCase
 from django.urls import reverse
 
 from domain.accounts.models import User
@@ -50,12 +51,22 @@ def test_signup_creates_inactive_account_sends_link_and_says_check_your_email(
 
 def test_signup_shows_domain_errors_on_the_fields(client, user):
     response = client.post(
-        reverse("signup"), {"email": user.email.upper(), "password": "123", "display_name": ""}
+        reverse("signup"), {"email": "x@y", "password": "123", "display_name": "x" * 51}
     )
 
     assert response.status_code == 400
-    assert set(response.context["form"].errors) == {"email", "password"}
-    assert b"already exists" in response.content
+    assert set(response.context["form"].errors) == {"email", "password", "display_name"}
+    assert b"already exists" not in response.content
+
+
+def test_signup_with_a_taken_email_looks_like_any_other(client, user, mailoutbox):
+    data = {"email": user.email.upper(), "password": PASSWORD, "display_name": ""}
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("signup"), data, follow=True)
+
+    assert response.redirect_chain == [(reverse("signup_done"), 302)]
+    assert [message.to for message in mailoutbox] == [[user.email]]
 
 
 def test_signup_requires_email_and_password(client, db):

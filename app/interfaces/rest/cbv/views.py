@@ -5,16 +5,17 @@ It translates HTTP to the same service and selector calls as the FBV flavour."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from domain.posts import selectors, services
+from interfaces.throttling import AnonPostCreateThrottle
 
 from .. import serializers as api
 from ..pagination import PostPagination
+from ..parsers import JSONParser
 from ..schema import CBV_SCHEMA as SCHEMA
 from ..schema import PostAutoSchema
-from ..throttles import AnonPostCreateThrottle
 
 
 @extend_schema_view(

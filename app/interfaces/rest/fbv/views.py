@@ -4,16 +4,17 @@ the method. Each translates HTTP to a service or selector call; errors go throug
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes, schema, throttle_classes
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from domain.posts import selectors, services
+from interfaces.throttling import AnonPostCreateThrottle
 
 from .. import serializers as api
 from ..pagination import PostPagination
+from ..parsers import JSONParser
 from ..schema import FBV_SCHEMA as SCHEMA
 from ..schema import PostAutoSchema
-from ..throttles import AnonPostCreateThrottle
 
 
 def _post(request, pk):

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DeleteView, DetailView, FormView, ListView
 
@@ -20,8 +21,17 @@ from domain.posts.selectors import (
     post_list,
 )
 from domain.posts.services import post_create, post_delete, post_update
+from interfaces.throttling import AnonPostCreateThrottle
 
-from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, gone_is_404, like_response
+from ..common import (
+    LIST_TEMPLATE,
+    add_errors,
+    bad_query,
+    denied,
+    gone_is_404,
+    like_response,
+    throttle_posts,
+)
 from ..forms import PostEditForm, PostForm
 
 
@@ -109,6 +119,7 @@ class PostDetailView(PostObjectMixin, DetailView):
     context_object_name = "post"
 
 
+@method_decorator(throttle_posts(AnonPostCreateThrottle), name="dispatch")
 class PostCreateView(PostFormMixin, FormView):
     template_name = "web/posts/form.html"
     form_class = PostForm

@@ -18,8 +18,17 @@ from domain.posts.services import (
     post_unlike,
     post_update,
 )
+from interfaces.throttling import AnonPostCreateThrottle
 
-from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, gone_is_404, like_response
+from ..common import (
+    LIST_TEMPLATE,
+    add_errors,
+    bad_query,
+    denied,
+    gone_is_404,
+    like_response,
+    throttle_posts,
+)
 from ..forms import PostEditForm, PostForm
 
 
@@ -57,6 +66,7 @@ def post_detail(request, post_id):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts(AnonPostCreateThrottle)
 def post_new(request):
     form = PostForm(*_form_data(request))
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,8 @@ class Outcome:
     status: str
     post: dict | None = None
     errors: frozenset = field(default_factory=frozenset)
+    # What the client was shown (status, body...), where two answers must be told apart or not.
+    answer: object = None
 
 
 @dataclass
@@ -66,4 +68,7 @@ class Adapter:
         raise NotImplementedError
 
     def unlike(self, post_id):
+        raise NotImplementedError
+
+    def sign_up(self, *, email, password):
         raise NotImplementedError

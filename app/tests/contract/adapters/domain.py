@@ -5,6 +5,7 @@ interface mistranslates it."""
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from domain.accounts.services import user_signup
 from domain.posts import selectors, services
 from domain.posts.models import Post
 
@@ -76,6 +77,10 @@ class DomainAdapter(Adapter):
 
     def like(self, post_id):
         return self._call(lambda: services.post_like(post=self._post(post_id), user=self.user))
+
+    def sign_up(self, *, email, password):
+        # The domain returns the new account or None; no interface may show which.
+        return self._call(lambda: user_signup(email=email, password=password) and None)
 
     def unlike(self, post_id):
         return self._call(lambda: services.post_unlike(post=self._post(post_id), user=self.user))

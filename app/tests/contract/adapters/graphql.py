@@ -130,5 +130,14 @@ class GraphQLAdapter(Adapter):
     def like(self, post_id):
         return self._mutate_post("likePost", post_id)
 
+    def sign_up(self, *, email, password):
+        result = self.execute(
+            "mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { ok } }",
+            {"e": email, "p": password},
+        )
+        outcome = self._outcome(result, "signUp")
+        outcome.answer = result
+        return outcome
+
     def unlike(self, post_id):
         return self._mutate_post("unlikePost", post_id)

@@ -109,6 +109,17 @@ class RestAdapter(Adapter):
     def like(self, post_id):
         return self._like("post", post_id)
 
+    def sign_up(self, *, email, password):
+        response = self._request(
+            "post", "/api/auth/signup/", {"email": email, "password": password}
+        )
+        if response.status_code == 202:
+            outcome = Outcome(OK)
+        else:
+            outcome = self._outcome(response)
+        outcome.answer = (response.status_code, response.json())
+        return outcome
+
     def unlike(self, post_id):
         return self._like("delete", post_id)
 

@@ -123,6 +123,14 @@ class MtvAdapter(Adapter):
     def like(self, post_id):
         return self._like("post_like", post_id)
 
+    def sign_up(self, *, email, password):
+        response = self.client.post(
+            reverse("signup"), {"email": email, "password": password, "display_name": ""}
+        )
+        outcome = self._outcome(response)
+        outcome.answer = (response.status_code, response.get("Location"), response.content)
+        return outcome
+
     def unlike(self, post_id):
         return self._like("post_unlike", post_id)
 

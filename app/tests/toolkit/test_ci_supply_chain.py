@@ -1,0 +1,41 @@
+"""The GitHub workflow's supply chain (zizmor checks the same in `nox -s lint`): every action
+pinned to a full commit SHA with its tag beside it, no persisted checkout credentials, and
+read-only permissions granted per job."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+WORKFLOW = Path(__file__).resolve().parents[3] / ".github/workflows/ci.yml"
+PINNED = re.compile(r"\s*- uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+")
+
+
+def jobs():
+    return yaml.safe_load(WORKFLOW.read_text())["jobs"]
+
+
+def test_every_action_is_pinned_to_a_commit_sha_with_its_version():
+    lines = [line for line in WORKFLOW.read_text().splitlines() if "uses:" in line]
+
+    assert lines
+    assert [line for line in lines if not PINNED.fullmatch(line)] == []
+
+
+def test_checkout_never_persists_credentials():
+    checkouts = [
+        step
+        for job in jobs().values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+
+    assert len(checkouts) == len(jobs())
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+
+
+def test_permissions_are_nothing_by_default_and_read_only_per_job():
+    assert yaml.safe_load(WORKFLOW.read_text())["permissions"] == {}
+    assert {name: job["permissions"] for name, job in jobs().items()} == {
+        name: {"contents": "read"} for name in jobs()
+    }
