@@ -70,3 +70,7 @@ sessions: $(NOX) ## List every nox session
 .PHONY: clean
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles
+
+.PHONY: bench
+bench: $(NOX) ## Benchmark all five interfaces with wrk at 1k and 100k posts (docs/performance.md)
+	$(NOX) -s bench
