@@ -6,6 +6,11 @@ import statistics
 CEILING = "healthz"
 
 
+def _median(values):
+    values = [value for value in values if value is not None]
+    return statistics.median(values) if values else None
+
+
 def summarise(samples, probes):
     """Median req/s, p50 and p99 over the rounds; errors summed; SQL and in-process time from
     the probe. ``samples`` are dicts with key, size, rps, p50_ms, p99_ms, errors; ``probes``
@@ -20,8 +25,8 @@ def summarise(samples, probes):
             probe = probes.get(size, {}).get(key, {})
             summary[key][size] = {
                 "rps": statistics.median(run["rps"] for run in runs),
-                "p50_ms": statistics.median(run["p50_ms"] for run in runs),
-                "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+                "p50_ms": _median(run["p50_ms"] for run in runs),
+                "p99_ms": _median(run["p99_ms"] for run in runs),
                 "errors": sum(run["errors"] for run in runs),
                 "rounds": len(runs),
                 "queries": probe.get("queries"),
@@ -39,11 +44,14 @@ def p50_growth(summary, small, large):
     return {
         key: by_size[large]["p50_ms"] / by_size[small]["p50_ms"]
         for key, by_size in summary.items()
-        if small in by_size and large in by_size and by_size[small]["p50_ms"]
+        if small in by_size
+        and large in by_size
+        and by_size[small]["p50_ms"]
+        and by_size[large]["p50_ms"] is not None
     }
 
 
-def _number(value, digits=1):
+def number(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
@@ -63,16 +71,16 @@ def markdown(summary, sizes, meta):
         for size in sizes:
             figures = by_size.get(size, {})
             row += [
-                _number(figures.get("rps"), 0),
-                _number(figures.get("p50_ms"), 2),
-                _number(figures.get("p99_ms"), 2),
-                _number(figures.get("ceiling_pct")),
+                number(figures.get("rps"), 0),
+                number(figures.get("p50_ms"), 2),
+                number(figures.get("p99_ms"), 2),
+                number(figures.get("ceiling_pct")),
             ]
         row.append(" / ".join(str(by_size.get(s, {}).get("queries", "–")) for s in sizes))
-        row.append(" / ".join(_number(by_size.get(s, {}).get("inprocess_ms"), 2) for s in sizes))
+        row.append(" / ".join(number(by_size.get(s, {}).get("inprocess_ms"), 2) for s in sizes))
         row.append(str(sum(by_size.get(s, {}).get("errors", 0) for s in sizes)))
         if growth:
-            row.append(_number(growth.get(key), 2))
+            row.append(number(growth.get(key), 2))
         rows.append(row)
     lines = [
         f"# μblog bench ({meta['mode']}, {meta['started']})",

@@ -308,8 +308,8 @@ def drive(options, servers, plans, workdir):
                 )
                 print(
                     f"round {round_number + 1} {label:>5} {endpoint['key']:<30} "
-                    f"{figures['rps']:>8.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
-                    f"p99 {figures['p99_ms']:7.2f} ms  errors {figures['errors']}",
+                    f"{figures['rps']:>8.0f} req/s  p50 {report.number(figures['p50_ms'], 2)} ms"
+                    f"  p99 {report.number(figures['p99_ms'], 2)} ms  errors {figures['errors']}",
                     flush=True,
                 )
     return samples

@@ -59,6 +59,20 @@ def test_parse_without_errors_counts_none():
     assert wrk.parse(output)["errors"] == 0
 
 
+def test_a_run_without_answers_has_no_latency():
+    output = WRK_OUTPUT.replace("8000 requests in", "0 requests in")
+
+    figures = wrk.parse(output)
+
+    assert (figures["rps"], figures["p50_ms"], figures["p99_ms"]) == (1000.5, None, None)
+
+
+def test_summary_skips_runs_without_latency():
+    samples = [_sample("healthz", "1k", 10, 1), {**_sample("healthz", "1k", 0, 1), "p50_ms": None}]
+
+    assert report.summarise(samples, {})["healthz"]["1k"]["p50_ms"] == 1
+
+
 def test_parse_refuses_output_without_latency_distribution():
     with pytest.raises(ValueError, match="p50_ms"):
         wrk.parse("Requests/sec: 10.0\n")

@@ -35,6 +35,9 @@ def parse(output):
     if missing:
         raise ValueError(f"wrk output lacks {sorted(missing)}:\n{output}")
     result["errors"] = result["non_2xx_3xx"] + result["socket_errors"]
+    if not result["requests"]:
+        # Nothing answered within the run: wrk prints zeros, which are no latency at all.
+        result["p50_ms"] = result["p99_ms"] = None
     return result
 
 
