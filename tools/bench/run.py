@@ -11,8 +11,8 @@ It measures; it asserts no timing. Only the exit status of the tools it drives c
     python tools/bench/run.py [--quick] [--sizes 1000,100000] [--rounds 3] [--duration 5]
 
 Environment: BENCH_DATABASE_URL (server and database-name prefix; the bench owns every
-database named <prefix>_<size>), BENCH_REDIS_URL (a Redis database the bench may flush),
-BENCH_PORT (first of the loopback ports it binds, one per size).
+database named <prefix>_<size>), BENCH_REDIS_URL (the first of the Redis databases it flushes,
+one per size), BENCH_PORT (first of the loopback ports it binds, one per size).
 """
 
 import argparse
@@ -38,7 +38,7 @@ ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
 PAGE_SIZE = 20
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ublog_bench"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LOAD_WARNING_PER_CORE = 0.5
 FULL_SIZES, QUICK_SIZES = "1000,100000", "1000,10000"
 
@@ -151,6 +151,14 @@ def server_env(workdir, database, redis_url):
         "JWT_ACCESS_MINUTES": "600",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def redis_url_for(base, offset):
+    """One Redis database per data size (``base``'s number plus ``offset``): servers of two
+    sizes must not share cached counts or sessions."""
+    parts = urlsplit(base)
+    number = int(parts.path.lstrip("/") or 0) + offset
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 def flush_redis(url):
@@ -331,10 +339,11 @@ def main(argv):
     servers, plans, probes = {}, {}, {}
     with tempfile.TemporaryDirectory(prefix="ublog-bench-") as tmp:
         workdir = Path(tmp)
-        flush_redis(redis_url)
         try:
             for offset, (size, label) in enumerate(zip(options.sizes, labels)):
-                env = server_env(workdir, database_url(base_url, size), redis_url)
+                size_redis_url = redis_url_for(redis_url, offset)
+                flush_redis(size_redis_url)
+                env = server_env(workdir, database_url(base_url, size), size_redis_url)
                 env["BENCH_SIZE"] = str(size)
                 servers[label], plans[label], probes[label] = start_server(
                     options, env, label, workdir, first_port + offset

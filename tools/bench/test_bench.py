@@ -183,3 +183,7 @@ def test_plot_writes_a_png(tmp_path):
     )
     report.plot(summary, ["1k"], tmp_path / "plot.png", "test")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_size_gets_its_own_redis_database():
+    assert run.redis_url_for("redis://127.0.0.1:6379/14", 1) == "redis://127.0.0.1:6379/15"
