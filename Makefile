@@ -56,6 +56,10 @@ api-fuzz: $(NOX) ## Fuzz the REST API with schemathesis against a live server
 ci-local: $(NOX) ## Run the GitHub, GitLab and Bitbucket pipelines here (act, gitlab-ci-local)
 	$(NOX) -s ci_local
 
+.PHONY: faults
+faults: $(NOX) ## Fault injection: break PostgreSQL, Redis, SMTP, a worker under load (docs/faults.md)
+	$(NOX) -s faults
+
 .PHONY: worker
 worker: $(NOX) ## Run a Celery worker (needs REDIS_URL)
 	$(NOX) -s worker

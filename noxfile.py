@@ -295,3 +295,12 @@ def lighthouse(session):
     session.run(
         "python", "-m", "tools.lighthouse", "--lighthouse", str(executable), *session.posargs
     )
+
+
+@nox.session(python=PYTHON)
+def faults(session):
+    """Break PostgreSQL, Redis, SMTP and a Celery worker under a live gunicorn: μblog must cope."""
+    install_dev(session)
+    # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
+    # loopback, never the machine's; options go to tools/faults/run.py (--only, --keep, --app).
+    session.run("python", "tools/faults/run.py", *session.posargs)

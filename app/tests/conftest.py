@@ -1,8 +1,13 @@
-"""Fixtures shared by every test: isolated media folder and cache, the usual cast of users."""
+"""Fixtures shared by every test: isolated media folder and cache, a dead Redis, the usual cast
+of users."""
+
+import logging
+import socket
 
 import pytest
 from django.core.cache import cache
 
+from config.settings.base import redis_cache
 from tests.factories import PostFactory, UserFactory
 
 
@@ -17,6 +22,19 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def redis_down(settings, caplog):
+    """The production cache (``redis_cache``) pointed at a port where nothing listens; yields
+    ``caplog`` with the cache's ERROR records."""
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        settings.CACHES = {
+            "default": redis_cache(f"redis://127.0.0.1:{closed.getsockname()[1]}/0")
+        }
+        caplog.set_level(logging.ERROR, logger="django_redis.cache")
+        yield caplog
 
 
 @pytest.fixture

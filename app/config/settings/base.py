@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # The domain: every rule lives here.
     "domain.accounts",
     "domain.posts",
+    "domain.outbox",
     # The five interfaces over it.
     "interfaces.web",
     "interfaces.rest",
@@ -91,23 +92,44 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # broken, and Django discards it after that request. docs/performance.md has the trade-off.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, retrying new connections while PostgreSQL restarts (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"]["CONNECT_RETRY_SECONDS"] = env.float(
+        "DATABASE_CONNECT_RETRY_SECONDS", default=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise ------------------
+
+
+def redis_cache(url):
+    """The one cache layer (throttle counters, sessions): Redis that fails open. A Redis error is
+    logged (logger ``django_redis.cache``) and taken as a miss, so an outage makes throttles
+    let requests through and cached sessions fall back to the database, never a 500."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            # A dead or unreachable Redis costs a request at most this long per cache call.
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
     # Sessions read from the cache, written through to the database: a signed-in request costs
     # no session query, and a cache outage or flush logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # Per process: without Redis, each gunicorn worker counts its own throttle budget.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     # No broker means no worker: run tasks in-process so signup still sends its email.
@@ -122,7 +144,10 @@ CACHES["fragments"] = {
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A task is acknowledged after it ran, not when a worker took it, and a worker process killed
+# mid-task (OOM killer, SIGKILL) puts it back in the queue: at least once, so tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -135,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unactivated-accounts": {
         "task": "domain.accounts.tasks.purge_unactivated_accounts",
         "schedule": timedelta(hours=1),
+    },
+    # Queues the tasks that could not be queued when they were recorded (domain/outbox).
+    "drain-outbox": {
+        "task": "domain.outbox.tasks.drain_outbox",
+        "schedule": timedelta(seconds=env.int("OUTBOX_DRAIN_SECONDS", default=60)),
     },
 }
 

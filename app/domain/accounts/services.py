@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from domain.outbox.services import outbox_enqueue
+
 from .models import DISPLAY_NAME_MAX_LENGTH, User, default_display_name
 from .tokens import activation_token
 
@@ -68,18 +70,18 @@ def user_signup(*, email, password, display_name=""):
     try:
         with transaction.atomic():
             user = User.objects.create_user(email, password, display_name=display_name)
+            _schedule_activation_email(user)
     except IntegrityError:  # a concurrent signup with the same address won the race
         raise ValidationError({"email": ["An account with this email address already exists."]})
-    _schedule_activation_email(user)
     return user
 
 
 def _schedule_activation_email(user):
     from .tasks import send_activation_email
 
-    # robust: a broker outage must not turn a stored signup into an error page;
-    # the user can ask for the email again.
-    transaction.on_commit(lambda: send_activation_email.delay(user.pk), robust=True)
+    # Through the outbox, in the signup's transaction: a broker outage delays the email (the
+    # drain queues it once the broker is back), it never loses it.
+    outbox_enqueue(send_activation_email, user.pk)
 
 
 def activation_link(user):

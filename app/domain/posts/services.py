@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from domain.outbox.services import outbox_enqueue
+
 from .images import make_thumbnail, validate_post_image
 from .models import BODY_MAX_LENGTH, Like, Post
 from .permissions import can_edit_post, can_like, is_member
@@ -41,7 +43,7 @@ def _clean_image(image):
 def _schedule_thumbnail(post):
     from .tasks import make_post_thumbnail
 
-    transaction.on_commit(lambda: make_post_thumbnail.delay(post.pk), robust=True)
+    outbox_enqueue(make_post_thumbnail, post.pk)  # queued on commit, or later by the drain
 
 
 @transaction.atomic
@@ -83,14 +85,34 @@ def post_update(*, post, actor, body=None, image=None, remove_image=False):
     return post
 
 
-@transaction.atomic
+def _lock_post(post, *, for_delete=False):
+    """Lock the post's row for the rest of the transaction, or raise ``Post.DoesNotExist`` if
+    it is gone (deleted since the interface read it).
+
+    Likes and the delete take this lock before they write, so they run one after the other:
+    a like that comes after the delete finds no post (404), and the delete, coming after a
+    like, sees that like's row and deletes it too. Without it, PostgreSQL and SQLite check the
+    likes' foreign key only at commit (Django makes it DEFERRABLE INITIALLY DEFERRED), outside
+    any guard here, and either the late like or the delete failed there (a 500).
+    Likes take the weaker ``FOR NO KEY UPDATE`` (what their counter update takes anyway), so
+    they still queue behind each other and never behind readers.
+    """
+    locked = Post.objects.select_for_update(no_key=not for_delete).filter(pk=post.pk)
+    if not locked.exists():
+        raise Post.DoesNotExist("No post with this id.")
+
+
 def post_delete(*, post, actor):
+    """Delete a post with its likes and files; one deleted meanwhile raises
+    ``Post.DoesNotExist``."""
     if not can_edit_post(actor, post):
         raise PermissionDenied("You can only delete your own posts.")
-    files = [post.image, post.thumbnail]
-    post.delete()
-    for old_file in files:
-        _delete_file_on_commit(old_file)
+    with transaction.atomic():
+        _lock_post(post, for_delete=True)
+        files = [post.image, post.thumbnail]
+        post.delete()
+        for old_file in files:
+            _delete_file_on_commit(old_file)
 
 
 def _delete_file_on_commit(field_file):
@@ -115,9 +137,11 @@ def _require_liker(user):
 
 def post_like(*, post, user):
     """Like a post. Liking twice is a no-op: the unique constraint decides, not a read-then-write
-    check, so concurrent double clicks can neither fail nor count twice."""
+    check, so concurrent double clicks can neither fail nor count twice. Liking a post deleted
+    meanwhile raises ``Post.DoesNotExist``."""
     _require_liker(user)
     with transaction.atomic():
+        _lock_post(post)
         try:
             with transaction.atomic():
                 Like.objects.create(user=user, post=post)
@@ -129,9 +153,11 @@ def post_like(*, post, user):
 
 
 def post_unlike(*, post, user):
-    """Take a like back. Unliking what you never liked is a no-op."""
+    """Take a like back. Unliking what you never liked is a no-op; a deleted post raises
+    ``Post.DoesNotExist``."""
     _require_liker(user)
     with transaction.atomic():
+        _lock_post(post)
         deleted, _ = Like.objects.filter(user=user, post=post).delete()
         if deleted:
             Post.objects.filter(pk=post.pk, like_count__gt=0).update(

@@ -11,5 +11,7 @@ def make_post_thumbnail(post_id):
     post = Post.objects.filter(pk=post_id).first()
     if post is None:  # deleted before the worker got to it
         return None
+    if post.thumbnail:  # made by an earlier run of this task (tasks may run twice)
+        return post.thumbnail.name
     thumbnail = post_thumbnail_generate(post=post)
     return thumbnail.name if thumbnail else None

@@ -1,11 +1,15 @@
 """What the two flavours of web views share: how a domain outcome becomes an HTTP response."""
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from domain.posts.models import Post
 
 LIST_TEMPLATE = "web/posts/list.html"
 
@@ -27,6 +31,16 @@ def next_url(request, fallback):
     ):
         return candidate
     return fallback
+
+
+@contextmanager
+def gone_is_404():
+    """A post deleted between the view's read and the service's write (the service raises
+    ``Post.DoesNotExist``) is a 404, as if the read had missed it."""
+    try:
+        yield
+    except Post.DoesNotExist:
+        raise Http404("No such post.")
 
 
 def denied(request, error, *, back_to=None):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from domain.posts import services
 from domain.posts.models import Like, Post
 from tests.factories import LikeFactory, PostFactory, UserFactory, image_upload, text_upload
 
@@ -285,3 +286,46 @@ def test_like_unknown_post_is_not_found(api, user):
 
     assert api.like(UNKNOWN_ID).status == NOT_FOUND
     assert api.unlike(UNKNOWN_ID).status == NOT_FOUND
+
+
+# --- Races with the owner's delete ------------------------------------------------------------
+# The interface reads the post, then the service writes: the owner's delete can commit in
+# between. These tests commit for real (transaction=True), because the likes' foreign key is
+# only checked at commit, which is where the unguarded race used to fail with a 500.
+
+
+def deleted_meanwhile(monkeypatch, check_name, post, owner):
+    """Make the service's permission check (the last step before it writes) first let the
+    owner's delete commit, as a concurrent request would."""
+    check = getattr(services, check_name)
+
+    def delete_first(*args):
+        monkeypatch.setattr(services, check_name, check)  # once: the delete checks too
+        services.post_delete(post=Post.objects.get(pk=post.pk), actor=owner)
+        return check(*args)
+
+    monkeypatch.setattr(services, check_name, delete_first)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("operation", ["like", "unlike"])
+def test_a_like_that_comes_after_the_owners_delete_is_not_found(
+    api, user, other_user, post, monkeypatch, operation
+):
+    if operation == "unlike":
+        LikeFactory(user=other_user, post=post)
+    api.sign_in(other_user)
+    deleted_meanwhile(monkeypatch, "can_like", post, user)
+
+    assert getattr(api, operation)(post.pk).status == NOT_FOUND
+    assert not Post.objects.filter(pk=post.pk).exists()
+    assert not Like.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_that_comes_after_another_delete_is_not_found(api, user, post, monkeypatch):
+    api.sign_in(user)
+    deleted_meanwhile(monkeypatch, "can_edit_post", post, user)
+
+    assert api.delete_post(post.pk).status == NOT_FOUND
+    assert not Post.objects.filter(pk=post.pk).exists()

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -295,3 +296,50 @@ def test_concurrent_likes_never_fail():  # pragma: no cover -- runs on PostgreSQ
     post.refresh_from_db()
     assert post.like_count == Like.objects.filter(post=post).count() == 8
     assert Post.objects.filter(pk=post.pk, like_count=F("like_count")).exists()
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_like_during_the_delete_is_not_found():  # pragma: no cover -- PostgreSQL only (CI)
+    """The like commits between the delete's removal of the likes and of the post: unguarded,
+    the delete then failed at commit (the like's row still pointed at the post)."""
+    owner, liker = UserFactory.create_batch(2)
+    post = PostFactory(author=owner)
+    read_by_the_like = Post.objects.get(pk=post.pk)  # the like request has read the post
+    outcome = []
+
+    def like():
+        try:
+            services.post_like(post=read_by_the_like, user=liker)
+            outcome.append("liked")
+        except Post.DoesNotExist:
+            outcome.append("not found")
+        finally:
+            connection.close()
+
+    liker_thread = threading.Thread(target=like)
+
+    def like_just_before_the_post_row_goes(execute, sql, params, many, context):
+        if sql.startswith(f'DELETE FROM "{Post._meta.db_table}"') and not liker_thread.is_alive():
+            liker_thread.start()
+            liker_thread.join(timeout=2)  # unguarded, the like commits here
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(like_just_before_the_post_row_goes):
+        services.post_delete(post=post, actor=owner)
+    liker_thread.join()
+
+    assert outcome == ["not found"]
+    assert not Post.objects.filter(pk=post.pk).exists()
+    assert not Like.objects.exists()
+
+
+def test_the_thumbnail_task_run_twice_keeps_the_first_thumbnail(
+    django_capture_on_commit_callbacks,
+):
+    """Tasks may run twice (acks late): the second run finds the thumbnail and stops."""
+    post = create_with_image(django_capture_on_commit_callbacks)
+
+    assert post.thumbnail
+    assert make_post_thumbnail(post.pk) == post.thumbnail.name
+    assert len(list(Path(post.thumbnail.path).parent.iterdir())) == 1

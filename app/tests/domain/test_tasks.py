@@ -9,6 +9,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from domain.accounts.models import User
 from domain.accounts.tasks import purge_unactivated_accounts, send_activation_email
+from domain.outbox.tasks import drain_outbox
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +32,18 @@ def test_purge_task_deletes_stale_accounts():
     assert not User.objects.exists()
 
 
-def test_beat_schedules_the_purge_task_by_its_registered_name():
-    [entry] = celery_app.conf.beat_schedule.values()
+def test_beat_schedules_the_purge_and_the_outbox_drain_by_their_registered_names():
+    scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
 
-    assert entry["task"] in celery_app.tasks
-    assert entry["task"] == purge_unactivated_accounts.name
+    assert scheduled == {purge_unactivated_accounts.name, drain_outbox.name}
+    assert scheduled <= set(celery_app.tasks)
+
+
+def test_a_task_is_acknowledged_after_it_ran_and_requeued_if_its_worker_dies():
+    """A worker process killed mid-task (SIGKILL, OOM) must not lose the task: the fault suite
+    (nox -s faults) kills one and sees the task run again."""
+    assert celery_app.conf.task_acks_late is True
+    assert celery_app.conf.task_reject_on_worker_lost is True
 
 
 def test_tasks_go_to_the_default_queue():

@@ -87,8 +87,8 @@ def test_service_urls_switch_to_postgres_redis_and_smtp():
     )
 
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.postgresql",
+        "django_redis.cache.RedisCache",
         "redis://cache:6379/0",
         "False",
         "django.core.mail.backends.smtp.EmailBackend",

@@ -22,7 +22,7 @@ from domain.posts.selectors import (
 )
 from domain.posts.services import post_create, post_delete, post_update
 
-from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, like_response
+from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, gone_is_404, like_response
 from ..forms import PostEditForm, PostForm
 
 
@@ -165,7 +165,8 @@ class PostDeleteView(CanEditPostMixin, DeleteView):
 
     def form_valid(self, form):
         # DeleteView would call ``Post.delete()``; the domain's service deletes (and its files).
-        post_delete(post=self.get_object(), actor=self.request.user)
+        with gone_is_404():
+            post_delete(post=self.get_object(), actor=self.request.user)
         messages.success(self.request, "Your post is deleted.")
         return HttpResponseRedirect(self.get_success_url())
 
@@ -182,7 +183,8 @@ class PostLikeView(PostObjectMixin, View):
     def post(self, request, *args, **kwargs):
         post = self.get_object()
         try:
-            post = self.service(post=post, user=request.user)
+            with gone_is_404():
+                post = self.service(post=post, user=request.user)
         except PermissionDenied as error:
             return denied(request, error, back_to=self.get_success_url())
         return like_response(request, post, self.get_success_url())

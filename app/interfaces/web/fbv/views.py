@@ -19,7 +19,7 @@ from domain.posts.services import (
     post_update,
 )
 
-from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, like_response
+from ..common import LIST_TEMPLATE, add_errors, bad_query, denied, gone_is_404, like_response
 from ..forms import PostEditForm, PostForm
 
 
@@ -104,7 +104,8 @@ def post_delete_view(request, post_id):
     if not can_edit_post(request.user, post):
         return denied(request, PermissionDenied("You can only delete your own posts."))
     if request.method == "POST":
-        post_delete(post=post, actor=request.user)
+        with gone_is_404():
+            post_delete(post=post, actor=request.user)
         messages.success(request, "Your post is deleted.")
         return redirect("fbv:post_list")
     return render(request, "web/posts/confirm_delete.html", {"post": post})
@@ -123,7 +124,8 @@ def post_unlike_view(request, post_id):
 def _toggle_like(request, post_id, service):
     post = _get_post_or_404(request, post_id)
     try:
-        post = service(post=post, user=request.user)
+        with gone_is_404():
+            post = service(post=post, user=request.user)
     except PermissionDenied as error:
         return denied(request, error, back_to=_detail_url(post))
     return like_response(request, post, _detail_url(post))

@@ -1,0 +1,10 @@
+"""The outbox's Celery task: beat runs it every ``OUTBOX_DRAIN_SECONDS``."""
+
+from celery import shared_task
+
+from .services import outbox_drain
+
+
+@shared_task
+def drain_outbox():
+    return outbox_drain()
