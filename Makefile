@@ -80,6 +80,10 @@ sessions: $(NOX) ## List every nox session
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles
 
+.PHONY: bench
+bench: $(NOX) ## Benchmark all five interfaces with wrk at 1k and 100k posts (docs/performance.md)
+	$(NOX) -s bench
+
 .PHONY: docs
 docs: $(NOX) ## Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change
 	$(NOX) -s docs_serve

@@ -189,6 +189,16 @@ def ci_local(session):
     session.run("python", "tools/ci_local.py", *session.posargs)
 
 
+@nox.session(python=PYTHON)
+def bench(session):
+    """Benchmark every list and detail endpoint with wrk at 1k and 100k posts (--quick for CI)."""
+    install_dev(session)
+    # The bench's own helpers (wrk output, tables) are tested before they report anything.
+    session.run("pytest", "-q", "-p", "no:playwright", "tools/bench", env=TEST_ENV)
+    # Options after -- go to tools/bench/run.py (--quick, --sizes, --rounds, --duration, --only).
+    session.run("python", "tools/bench/run.py", *session.posargs)
+
+
 # --- Documentation site (docs/, Sphinx + MyST Markdown + Furo) ---------------------------------
 DOCS_OUTPUT = "docs/_build/html"
 

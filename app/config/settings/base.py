@@ -90,7 +90,10 @@ DATABASES = {
 }
 # Persistent connections: reconnecting per request costs more than most μblog queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Off by default: on, every request that reuses a connection first sends a `SELECT 1`. Off, a
+# connection the server dropped (a restart, a failover) fails the one request that finds it
+# broken, and Django discards it after that request. docs/performance.md has the trade-off.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The same backend, retrying new connections while PostgreSQL restarts (config/postgresql).
@@ -125,12 +128,23 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+    # Sessions read from the cache, written through to the database: a signed-in request costs
+    # no session query, and a cache outage or flush logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Per process: without Redis, each gunicorn worker counts its own throttle budget.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     # No broker means no worker: run tasks in-process so signup still sends its email.
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Rendered post cards (interfaces/web/templatetags/web.py), per process: their keys name the
+# post's content, so no entry goes stale and no process needs telling about a change.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "post-cards",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A task is acknowledged after it ran, not when a worker took it, and a worker process killed

@@ -17,6 +17,8 @@ class Post(models.Model):
         on_delete=models.CASCADE,
         related_name="posts",
         help_text="Empty for anonymous posts.",
+        # post_author_newest (author, -created_at, -id) serves every lookup by author.
+        db_index=False,
     )
     body = models.TextField(validators=[MaxLengthValidator(BODY_MAX_LENGTH)])
     image = models.ImageField(upload_to="posts/%Y/%m/", blank=True)
@@ -48,7 +50,11 @@ class Post(models.Model):
 
 class Like(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="likes",
+        # The unique (user, post) constraint's index serves every lookup by user.
+        db_index=False,
     )
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
     created_at = models.DateTimeField(auto_now_add=True)

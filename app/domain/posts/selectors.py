@@ -1,13 +1,21 @@
 """Reading posts. A page costs a constant number of queries: the author comes by JOIN, the like
-count from the post's counter, and "liked by the viewer" from an EXISTS on the page's rows."""
+count from the post's counter, and "liked by the viewer" from an EXISTS on the page's rows.
+
+A page costs the same whatever the size of the table (docs/performance.md): the count of all
+posts is kept in the cache between writes, and a deep page is found from the nearer end of the
+ordering index, through the index alone.
+"""
 
 import re
+import uuid
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.utils.functional import cached_property
 
 from .models import Like, Post
 from .permissions import is_member
@@ -77,6 +85,72 @@ def post_get(*, post_id, viewer=None):
     return _with_viewer_state(Post.objects.all(), viewer).get(pk=post_id)
 
 
+# The count of all posts lives under a key named by a generation that every create and delete
+# replaces (signals.py), once at once and once on commit: a reader that counted before the
+# commit stores its figure under a generation nobody asks for any more.
+COUNT_GENERATION_KEY = "posts:count:generation"
+COUNT_TIMEOUT = 15 * 60
+
+
+def post_count_forget():
+    """Start a new count generation: the next ``post_count`` counts again."""
+    cache.set(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def post_count():
+    """How many posts there are: from the cache, counted at most once per generation. Without
+    a cache (an outage of a fail-open one) it counts every time."""
+    cache.add(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
+    generation = cache.get(COUNT_GENERATION_KEY)
+    if generation is None:
+        return Post.objects.count()
+    key = f"posts:count:{generation}"
+    count = cache.get(key)
+    if count is None:
+        count = Post.objects.count()
+        cache.set(key, count, COUNT_TIMEOUT)
+    return count
+
+
+# From this offset on, a page is found through the ordering index alone (an index-only scan of
+# the keys, then 20 rows by key) instead of reading and discarding every row before it.
+DEFERRED_JOIN_OFFSET = 200
+
+
+class PostPaginator(Paginator):
+    """Django's paginator (page numbers, count, next/previous) made flat in the table size:
+    the unfiltered count comes from ``post_count``, and a page past the middle is read from
+    the other end of the ordering (newest-first reversed), so the last page is as cheap as the
+    first. Every interface paginates with it."""
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if queryset.model is Post and not queryset.query.has_filters():
+            return post_count()
+        return super().count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom, top):
+        queryset, count = self.object_list, self.count
+        from_end = bottom > count - top
+        if from_end:
+            queryset, bottom, top = queryset.reverse(), count - top, count - bottom
+        if bottom >= DEFERRED_JOIN_OFFSET:
+            keys = queryset.values("pk")[bottom:top]
+            rows = list(queryset.filter(pk__in=keys))
+        else:
+            rows = list(queryset[bottom:top])
+        return rows[::-1] if from_end else rows
+
+
 @dataclass(frozen=True)
 class PostPage:
     posts: list
@@ -107,7 +181,7 @@ def _page_number(page):
 def post_page(*, viewer=None, search=None, author=None, page=1, page_size=DEFAULT_PAGE_SIZE):
     """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
     page_size = page_size_clean(page_size)
-    paginator = Paginator(
+    paginator = PostPaginator(
         post_list(viewer=viewer, search=search, author=author),
         page_size,
         allow_empty_first_page=True,

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PostPaginator
 
 
 class PostPagination(PageNumberPagination):
+    django_paginator_class = PostPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

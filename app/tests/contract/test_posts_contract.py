@@ -51,6 +51,21 @@ def test_list_filters_by_author(api, user):
     assert api.list_posts(author=user.pk).ids == [mine.pk]
 
 
+def test_list_count_is_exact_right_after_a_write(api, user, django_capture_on_commit_callbacks):
+    # The count of all posts is cached between writes; each write must start a new one.
+    api.sign_in(user)
+    PostFactory.create_batch(2)
+    assert api.list_posts().count == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.create_post(body="Fresh")
+    assert api.list_posts().count == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete_post(created.post["id"]).status == OK
+    assert api.list_posts().count == Post.objects.count() == 2
+
+
 def test_list_runs_the_same_number_of_queries_for_1_and_50_posts(api, user):
     api.sign_in(user)
     PostFactory(author=user)

@@ -119,3 +119,29 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
 
     assert read, "the pattern no longer finds env reads"
     assert read - documented == set()
+
+
+def _settings_value(expression, **env):
+    code = f"from django.conf import settings; print({expression})"
+    result = manage("shell", "--no-imports", "-c", code, SECRET_KEY=GOOD_KEY, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "redis_url, engine",
+    [("redis://127.0.0.1:6379/0", "cached_db"), ("", "db")],
+    ids=["redis", "embedded"],
+)
+def test_sessions_are_cached_in_front_of_the_database_when_redis_is_configured(redis_url, engine):
+    assert _settings_value("settings.SESSION_ENGINE", REDIS_URL=redis_url) == (
+        f"django.contrib.sessions.backends.{engine}"
+    )
+
+
+@pytest.mark.parametrize("value, expected", [(None, "False"), ("true", "True")])
+def test_connection_health_checks_are_opt_in(value, expected):
+    env = {} if value is None else {"CONN_HEALTH_CHECKS": value}
+    expression = "settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+
+    assert _settings_value(expression, **env) == expected

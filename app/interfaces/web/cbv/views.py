@@ -16,6 +16,7 @@ from domain.posts.permissions import can_edit_post
 from domain.posts.selectors import (
     DEFAULT_PAGE_SIZE,
     PostPage,
+    PostPaginator,
     page_size_clean,
     post_get,
     post_list,
@@ -71,6 +72,7 @@ class PostFormMixin:
 
 class PostListView(ListView):
     template_name = LIST_TEMPLATE
+    paginator_class = PostPaginator
     context_object_name = "posts"
 
     def get(self, request, *args, **kwargs):

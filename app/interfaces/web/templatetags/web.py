@@ -1,10 +1,18 @@
-"""Template helpers that let one set of templates serve both flavours."""
+"""Template helpers that let one set of templates serve both flavours, and render a list page
+without paying for every link and every post each time (docs/performance.md)."""
 
+import hashlib
 from datetime import timedelta
+from functools import lru_cache
 
 from django import template
-from django.urls import reverse
+from django.core.cache import caches
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import urlencode
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from domain.posts.permissions import can_edit_post
@@ -22,21 +30,96 @@ def flavour_of(request):
     return namespace if namespace in FLAVOURS else FLAVOURS[0]
 
 
+# Digits, so that the ``<int:post_id>`` converter accepts it in place of a real id.
+_ID_SLOT = "7310541139"
+
+
+@lru_cache(maxsize=256)
+def _url_parts(urlconf, script_prefix, viewname, arity):
+    """The URL of ``viewname`` split where its ``arity`` integer arguments go: reversed once per
+    process instead of once per link (a list page has a hundred links)."""
+    return reverse(viewname, urlconf=urlconf, args=[_ID_SLOT] * arity).split(_ID_SLOT)
+
+
+def fast_reverse(viewname, args=()):
+    """``reverse(viewname, args=args)`` for whole-number arguments, from ``_url_parts``."""
+    if not all(isinstance(arg, int) for arg in args):
+        return reverse(viewname, args=args)
+    parts = _url_parts(get_urlconf(), get_script_prefix(), viewname, len(args))
+    url = parts[0]
+    for arg, part in zip(args, parts[1:]):
+        url += str(arg) + part
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def post_url(context, name, *args):
-    """``{% post_url "post_detail" post.pk %}``: reverse ``name`` in the current flavour."""
-    return reverse(f"{flavour_of(context['request'])}:{name}", args=args)
+    """``{% post_url "post_detail" post.pk %}``: the URL of ``name`` in the current flavour."""
+    return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-@register.filter
-def can_edit(user, post):
-    """``{% if request.user|can_edit:post %}``: the domain's answer, for showing links."""
-    return can_edit_post(user, post)
-
-
-@register.filter
 def age(moment):
     """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
     if timezone.now() - moment < timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment, depth=1)} ago"
+
+
+CARD_TEMPLATE = "web/posts/_post.html"
+# What differs per request or per minute is rendered as these slots and filled in per request.
+# Each holds a raw "<", which autoescaping never lets through from a post's own text.
+AGE_SLOT, CSRF_SLOT, PATH_SLOT, QUERY_SLOT = (
+    mark_safe(f"<ublog-slot {name}>") for name in ("age", "csrf", "path", "query")
+)
+
+
+def _card_key(post, **variant):
+    """Named by everything the card shows of the post and by the variant (flavour, detail or
+    list, liked, may edit): a changed post has a new key, so no entry is ever stale."""
+    author = post.author.display_name if post.author_id else ""
+    shown = (
+        post.pk, post.body, post.author_id, author, post.created_at, post.updated_at,
+        post.image.name, post.thumbnail.name, post.like_count, post.liked, sorted(variant.items()),
+    )  # fmt: skip
+    return "post-card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context, post, full=False):
+    """``{% post_card post %}``: web/posts/_post.html for ``post``, rendered once per version of
+    the post and variant, then kept in the per-process "fragments" cache. The viewer's state
+    (liked, may edit) picks the variant and is never cached per viewer; the request's CSRF
+    token and path and the post's age are filled into each copy."""
+    request = context["request"]
+    can_edit = can_edit_post(request.user, post)
+    flavour = flavour_of(request)
+    key = _card_key(post, flavour=flavour, full=full, can_edit=can_edit)
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        card = context.template.engine.get_template(CARD_TEMPLATE)
+        html = card.render(
+            template.Context(
+                {
+                    "request": request,
+                    "post": post,
+                    "full": full,
+                    "can_edit": can_edit,
+                    "login_url": fast_reverse("login"),
+                    "age": AGE_SLOT,
+                    "csrf_token": CSRF_SLOT,
+                    "full_path": PATH_SLOT,
+                    "next_query": QUERY_SLOT,
+                },
+                autoescape=context.autoescape,
+            )
+        )
+        fragments.set(key, html)
+    full_path = request.get_full_path()
+    return mark_safe(
+        html.replace(AGE_SLOT, escape(age(post.created_at)))
+        # The page's one token (the context processor's), not a newly masked one per post.
+        .replace(CSRF_SLOT, escape(context.get("csrf_token") or get_token(request)))
+        .replace(PATH_SLOT, escape(full_path))
+        .replace(QUERY_SLOT, escape(urlencode(full_path)))
+    )

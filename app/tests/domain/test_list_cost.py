@@ -1,0 +1,137 @@
+"""A list costs the same whatever the size of the table (docs/performance.md): the count of all
+posts comes from the cache between writes, deep pages are read from the nearer end of the
+ordering index, and "body contains" has a trigram index on PostgreSQL."""
+
+import importlib
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from domain.posts import selectors, services
+from domain.posts.models import Post
+from domain.posts.selectors import PostPaginator, post_count, post_list, post_page
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def generation():
+    return cache.get(selectors.COUNT_GENERATION_KEY)
+
+
+def test_the_count_of_all_posts_is_read_from_the_cache_between_writes(
+    django_assert_num_queries,
+):
+    PostFactory.create_batch(3)
+    assert post_count() == 3
+
+    with django_assert_num_queries(0):
+        assert post_count() == 3
+
+
+def test_creating_and_deleting_a_post_start_a_new_count_now_and_on_commit(
+    user, django_capture_on_commit_callbacks
+):
+    post_count()
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        post = services.post_create(author=user, body="One more")
+        during = generation()
+        assert post_count() == 1
+    after_commit = generation()
+
+    assert len({before, during, after_commit}) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_delete(post=post, actor=user)
+    assert post_count() == 0
+
+
+def test_an_edit_keeps_the_count(user, post):
+    post_count()
+    before = generation()
+
+    services.post_update(post=post, actor=user, body="Edited")
+
+    assert generation() == before
+
+
+def test_without_a_working_cache_every_count_reads_the_table(monkeypatch):
+    PostFactory.create_batch(2)
+    # A fail-open cache answers None to every read while Redis is down.
+    monkeypatch.setattr(selectors.cache, "get", lambda key, default=None: default)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post_count() == 2
+        assert post_count() == 2
+
+    assert len(queries) == 2
+
+
+def test_filtered_lists_count_their_own_rows(user):
+    PostFactory.create_batch(2, author=user)
+    PostFactory(body="Another author")
+    post_count()
+
+    assert post_page(author=user.pk).count == 2
+    assert post_page(search="another").count == 1
+    assert post_page(search="\x00").count == 0
+
+
+def pages(page_size):
+    paginator = PostPaginator(post_list(), page_size)
+    return [[post.pk for post in paginator.page(n)] for n in paginator.page_range]
+
+
+@pytest.mark.parametrize("deferred_from", [0, 1, 1000], ids=["keys", "mixed", "rows"])
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7, 8])
+def test_every_page_holds_the_posts_of_plain_offsets(monkeypatch, deferred_from, page_size):
+    PostFactory.create_batch(7)
+    monkeypatch.setattr(selectors, "DEFERRED_JOIN_OFFSET", deferred_from)
+    newest_first = [post.pk for post in Post.objects.order_by("-created_at", "-id")]
+
+    expected = [newest_first[i : i + page_size] for i in range(0, 7, page_size)]
+    assert pages(page_size) == expected
+
+
+def test_a_page_past_the_middle_is_read_from_the_other_end():
+    PostFactory.create_batch(5)
+    paginator = PostPaginator(post_list(), 2)
+    paginator.count  # noqa: B018 (counted before, as every list does)
+
+    with CaptureQueriesContext(connection) as queries:
+        list(paginator.page(3))
+
+    assert '"posts_post"."created_at" ASC' in queries[0]["sql"]
+
+
+def test_a_deep_page_is_found_through_the_keys_alone(monkeypatch):
+    PostFactory.create_batch(5)
+    monkeypatch.setattr(selectors, "DEFERRED_JOIN_OFFSET", 2)
+    paginator = PostPaginator(post_list(), 1)
+    paginator.count  # noqa: B018
+
+    with CaptureQueriesContext(connection) as queries:
+        list(paginator.page(3))
+
+    assert len(queries) == 1
+    assert 'IN (SELECT U0."id"' in queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="trigram indexes are PostgreSQL's")
+def test_body_contains_is_served_by_the_trigram_index():  # pragma: no cover -- PostgreSQL only
+    # The test database is built without migrations: apply the one that makes the index.
+    migration = importlib.import_module(
+        "domain.posts.migrations.0002_drop_duplicate_indexes_search_index"
+    )
+    with connection.schema_editor() as editor:
+        migration.create_search_index(None, editor)
+    PostFactory.create_batch(3)
+    query = Post.objects.filter(body__icontains="zephyr")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+
+    assert "post_body_upper_trgm" in plan
