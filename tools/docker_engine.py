@@ -51,10 +51,18 @@ def docker(*args, timeout=120, check=True, **kwargs):
 
 
 def engine_running():
+    """True when a daemon answers (`docker version` fails without one; `docker info` need not)."""
     try:
-        return docker("info", "--format", "{{.ServerVersion}}", timeout=20, check=False) != ""
+        result = subprocess.run(
+            [DOCKER, "version", "--format", "{{.Server.Version}}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return False
+    return result.returncode == 0 and result.stdout.strip() != ""
 
 
 @contextlib.contextmanager
@@ -112,20 +120,25 @@ def base_image(tag=BASE_IMAGE):
         raise RuntimeError("no debootstrap: apt-get install debootstrap")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ublog-rootfs-") as rootfs:
-        log(f"debootstrap bookworm into {rootfs} (about a minute)")
-        subprocess.run(
-            [
-                "debootstrap",
-                "--variant=minbase",
-                "--include=python3,python3-venv,ca-certificates",
-                "bookworm",
-                rootfs,
-                DEBIAN_MIRROR,
-            ],
-            check=True,
-            timeout=900,
-            stdout=subprocess.DEVNULL,
-        )
+        log(f"debootstrap bookworm into {rootfs} (one to three minutes)")
+        try:
+            subprocess.run(
+                [
+                    "debootstrap",
+                    "--variant=minbase",
+                    "--include=python3,python3-venv,ca-certificates",
+                    "bookworm",
+                    rootfs,
+                    DEBIAN_MIRROR,
+                ],
+                check=True,
+                timeout=900,
+                stdout=subprocess.DEVNULL,
+            )
+        finally:
+            # An interrupted debootstrap leaves /proc and /sys mounted in the root it fills.
+            for mount in ("proc", "sys"):
+                subprocess.run(["umount", "--lazy", f"{rootfs}/{mount}"], capture_output=True)
         # The machine's bundle, so TLS through this machine's proxy verifies inside builds.
         shutil.copyfile(CA_BUNDLE, Path(rootfs) / CA_BUNDLE.lstrip("/"))
         shutil.rmtree(Path(rootfs) / "var/cache/apt/archives", ignore_errors=True)
