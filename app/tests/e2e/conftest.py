@@ -1,7 +1,9 @@
-"""Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live server.
+"""Browser tests: pytest-playwright drives an installed Chromium or Chrome against pytest-django's
+live server.
 
-No browser is downloaded: Playwright launches the system Chromium (``apt install chromium``), or
-the one ``PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH`` names.
+No browser is downloaded: Playwright launches the one ``PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH``
+names, or the first found where each system installs one (docs/setup/index.md). With none, the
+run stops with one line saying what to set, not a traceback per test.
 
 With ``E2E_BASE_URL`` (e.g. http://localhost:8000, the compose stack) and ``E2E_MAILDEV_URL``
 (its maildev, http://localhost:1080) the tests marked ``stack`` drive that running site instead
@@ -10,6 +12,7 @@ skipped. Without them every test runs against its own live server (the default).
 """
 
 import os
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -17,13 +20,51 @@ from django.core import mail
 
 from tests.e2e.maildev import Maildev, activation_link
 
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH", "/usr/bin/chromium")
-SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/screens")
+BROWSER_VARIABLE = "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH"
+BROWSER_KEY = pytest.StashKey[str]()
+# Where Debian/Ubuntu, Fedora, macOS (Homebrew casks) and Windows install Chromium or Chrome.
+BROWSER_PLACES = [
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+]
+
+
+def find_browser(environ=os.environ, places=BROWSER_PLACES):
+    """The browser executable to launch, or a one-line message saying why there is none."""
+    if named := environ.get(BROWSER_VARIABLE):
+        if Path(named).is_file():
+            return named, None
+        return (
+            None,
+            f"{BROWSER_VARIABLE}={named} is not a file: set it to a Chromium or Chrome executable",
+        )
+    for place in places:
+        if Path(place).is_file():
+            return place, None
+    return None, (
+        f"no Chromium or Chrome found for the e2e tests (looked at {', '.join(places)}):"
+        f" install one or set {BROWSER_VARIABLE} to its executable"
+    )
+
+
 BASE_URL = os.environ.get("E2E_BASE_URL", "").rstrip("/")
 MAILDEV_URL = os.environ.get("E2E_MAILDEV_URL", "")
 
 
 def pytest_collection_modifyitems(config, items):
+    """Stop before any browser test runs when there is no browser to drive; against a running
+    stack (E2E_BASE_URL), skip the tests that need the live server's database."""
+    if any(item.get_closest_marker("e2e") for item in items):
+        browser, problem = find_browser()
+        if problem:
+            raise pytest.UsageError(problem)
+        config.stash[BROWSER_KEY] = browser
     if not BASE_URL:
         return
     if not MAILDEV_URL:
@@ -32,6 +73,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("stack") is None:
             item.add_marker(skip)
+
+
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/screens")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,8 +93,8 @@ def allow_orm_beside_the_event_loop():
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    return {**browser_type_launch_args, "executable_path": pytestconfig.stash[BROWSER_KEY]}
 
 
 @pytest.fixture
@@ -86,9 +130,9 @@ def screenshot(page):
     """Save a full-page screenshot under ``E2E_SCREENSHOTS`` (default /tmp/screens) by name."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
 
-    def take(name):
+    def take(name, full_page=True):
         path = os.path.join(SCREENSHOTS, f"{name}.png")
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         return path
 
     return take
