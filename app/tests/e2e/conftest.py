@@ -4,12 +4,21 @@ live server.
 No browser is downloaded: Playwright launches the one ``PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH``
 names, or the first found where each system installs one (docs/setup/index.md). With none, the
 run stops with one line saying what to set, not a traceback per test.
+
+With ``E2E_BASE_URL`` (e.g. http://localhost:8000, the compose stack) and ``E2E_MAILDEV_URL``
+(its maildev, http://localhost:1080) the tests marked ``stack`` drive that running site instead
+and read its mail from maildev's REST API; the others need the live server's database and are
+skipped. Without them every test runs against its own live server (the default).
 """
 
 import os
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from django.core import mail
+
+from tests.e2e.maildev import Maildev, activation_link
 
 BROWSER_VARIABLE = "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH"
 BROWSER_KEY = pytest.StashKey[str]()
@@ -44,13 +53,26 @@ def find_browser(environ=os.environ, places=BROWSER_PLACES):
     )
 
 
+BASE_URL = os.environ.get("E2E_BASE_URL", "").rstrip("/")
+MAILDEV_URL = os.environ.get("E2E_MAILDEV_URL", "")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Stop before any browser test runs when there is no browser to drive."""
+    """Stop before any browser test runs when there is no browser to drive; against a running
+    stack (E2E_BASE_URL), skip the tests that need the live server's database."""
     if any(item.get_closest_marker("e2e") for item in items):
         browser, problem = find_browser()
         if problem:
             raise pytest.UsageError(problem)
         config.stash[BROWSER_KEY] = browser
+    if not BASE_URL:
+        return
+    if not MAILDEV_URL:
+        raise pytest.UsageError("E2E_BASE_URL needs E2E_MAILDEV_URL (maildev's web/API URL)")
+    skip = pytest.mark.skip(reason="needs the live server's database (E2E_BASE_URL is set)")
+    for item in items:
+        if item.get_closest_marker("stack") is None:
+            item.add_marker(skip)
 
 
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/screens")
@@ -76,9 +98,31 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL, with a database the server thread can see."""
-    return live_server.url
+def site(request):
+    """The site's base URL: E2E_BASE_URL, or the live server with a database its thread sees."""
+    if BASE_URL:
+        return BASE_URL
+    request.getfixturevalue("transactional_db")
+    return request.getfixturevalue("live_server").url
+
+
+@pytest.fixture
+def new_email():
+    """An address no earlier run used (a running stack keeps its accounts)."""
+    return f"new-{uuid4().hex[:12]}@example.com"
+
+
+@pytest.fixture
+def read_activation_link():
+    """``read(email)`` is the activation link sent to ``email``: from maildev's REST API for a
+    running stack, from Django's test outbox for the live server."""
+
+    def read(email):
+        if MAILDEV_URL:
+            return activation_link(Maildev(MAILDEV_URL).wait_for(email)["text"])
+        return activation_link(next(m for m in reversed(mail.outbox) if email in m.to).body)
+
+    return read
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from domain.posts.models import Like, Post
@@ -103,21 +102,22 @@ def test_post_with_an_image_shows_its_thumbnail(page, site, screenshot, user):
     assert natural_width(thumbnail) == 320
 
 
-def test_signup_activate_and_log_in(page, site, screenshot):
+@pytest.mark.stack
+def test_signup_activate_and_log_in(page, site, screenshot, new_email, read_activation_link):
     page.goto(f"{site}/accounts/signup/")
     screenshot("signup")
-    page.get_by_label("Email").fill("new@example.com")
+    page.get_by_label("Email").fill(new_email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Display name").fill("Newcomer")
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
-    link = re.search(r"http://\S+/accounts/activate/\S+/", mail.outbox[-1].body).group(0)
+    link = read_activation_link(new_email)
     page.goto(site + link[link.index("/accounts/") :])
     expect(page.get_by_role("heading", name="Your account is active")).to_be_visible()
 
     page.get_by_role("link", name="Log in").last.click()
-    page.get_by_label("Email").fill("new@example.com")
+    page.get_by_label("Email").fill(new_email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("[data-signed-in-as]")).to_contain_text("Newcomer")

@@ -19,6 +19,23 @@ def test_healthz_answers_without_the_database(client, db, django_assert_num_quer
     assert response.json() == {"status": "ok"}
 
 
+@pytest.mark.parametrize("host", ["10.0.3.7:8000", "172.17.0.2", "[fd00::2]:8000", "evil.example"])
+def test_healthz_answers_for_any_host_but_the_rest_of_the_site_does_not(client, db, host):
+    assert client.get("/healthz", HTTP_HOST=host).json() == {"status": "ok"}
+    assert client.head("/healthz", HTTP_HOST=host).status_code == 200
+
+    assert client.get("/", HTTP_HOST=host).status_code == 400
+    assert client.get("/healthz/", HTTP_HOST=host).status_code == 400
+    assert client.post("/healthz", HTTP_HOST=host).status_code == 400
+
+
+def test_healthz_is_not_redirected_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
 @pytest.mark.parametrize(
     "model", [m for m in apps.get_models() if m._meta.app_label in {"accounts", "posts"}]
 )
