@@ -70,3 +70,15 @@ sessions: $(NOX) ## List every nox session
 .PHONY: clean
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(TOOLS) .nox .coverage coverage.xml htmlcov staticfiles
+
+.PHONY: infra
+infra: $(NOX) ## Synthesise and check the AWS and Kubernetes deployment offline (docs/deploy.md)
+	$(NOX) -s infra
+
+.PHONY: deploy
+deploy: $(NOX) ## Deploy to AWS with cdk deploy: make deploy ENV=dev (needs AWS credentials)
+	$(NOX) -s deploy -- $(ENV)
+
+.PHONY: ecs-exec
+ecs-exec: $(NOX) ## Run in a live ECS task: make ecs-exec ENV=prod CMD="manage createsuperuser"
+	$(NOX) -s ecs_exec -- $(ENV) $(CMD)

@@ -259,6 +259,13 @@ def deploy(session):
         session.error("name the environment: nox -s deploy -- dev")
     install_infra(session)
     cdk = cdk_cli(session)
+    # GitLab's ID token or Bitbucket's OIDC token becomes AWS_ROLE_ARN's credentials through a
+    # web identity token file, which the AWS SDK reads; GitHub's action sets credentials itself.
+    token = os.environ.get("AWS_ID_TOKEN") or os.environ.get("BITBUCKET_STEP_OIDC_TOKEN")
+    if token and not os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        token_file = Path(session.create_tmp()) / "web-identity-token"
+        token_file.write_text(token)
+        session.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(token_file)
     with session.chdir(INFRA / "aws"):
         session.run(
             cdk, "deploy", f"Ublog-{session.posargs[0]}", "--require-approval", "never",
