@@ -6,6 +6,7 @@ TOOLS := .tools
 NOX := $(TOOLS)/bin/nox
 
 $(NOX): requirements_dev.txt
+	@echo "Making $(TOOLS)/ with nox and uv at their locked versions (once; about a minute)..."
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
 	$(TOOLS)/bin/python -m pip install --quiet -c requirements_dev.txt nox uv
@@ -16,7 +17,7 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: $(NOX) ## Run μblog at http://127.0.0.1:8000 on embedded defaults (SQLite, no services)
+run: $(NOX) ## Run μblog at http://127.0.0.1:8000 (or $PORT) on embedded defaults (SQLite, no services)
 	$(NOX) -s dev
 
 .PHONY: test
@@ -24,7 +25,7 @@ test: $(NOX) ## Run the tests with 100% coverage enforced
 	$(NOX) -s tests
 
 .PHONY: e2e
-e2e: $(NOX) ## Run the browser tests with Playwright and Debian's Chromium (apt install chromium)
+e2e: $(NOX) ## Run the browser tests with Playwright and an installed Chromium or Chrome
 	$(NOX) -s e2e
 
 .PHONY: lint
@@ -40,8 +41,8 @@ requirements: $(NOX) ## Export requirements*.txt from poetry.lock
 	$(NOX) -s requirements
 
 .PHONY: check
-check: $(NOX) ## Run what each CI job runs: lint, requirements check, tests, e2e, API fuzzing
-	$(NOX) -s lint requirements_check tests e2e api_fuzz
+check: $(NOX) ## Run what each CI job runs: lint, requirements check, docs build, tests, e2e, API fuzzing
+	$(NOX) -s lint requirements_check docs tests e2e api_fuzz
 
 .PHONY: schemas
 schemas: $(NOX) ## Regenerate the committed OpenAPI schema and GraphQL SDL (docs/api/)
@@ -82,3 +83,24 @@ deploy: $(NOX) ## Deploy to AWS with cdk deploy: make deploy ENV=dev (needs AWS 
 .PHONY: ecs-exec
 ecs-exec: $(NOX) ## Run in a live ECS task: make ecs-exec ENV=prod CMD="manage createsuperuser"
 	$(NOX) -s ecs_exec -- $(ENV) $(CMD)
+
+.PHONY: docs
+docs: $(NOX) ## Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change
+	$(NOX) -s docs_serve
+
+.PHONY: docs-build
+docs-build: $(NOX) ## Build the documentation strictly into docs/_build/html (as CI does)
+	$(NOX) -s docs
+
+.PHONY: lock
+lock: $(NOX) ## After editing pyproject.toml: poetry lock, then export requirements*.txt
+	$(NOX) -s lock
+
+.PHONY: superuser
+superuser: $(NOX) ## Create a superuser for /admin/ in the database DATABASE_URL names (SQLite by default)
+	$(NOX) -s manage -- migrate --noinput
+	$(NOX) -s manage -- createsuperuser
+
+.PHONY: lighthouse
+lighthouse: $(NOX) ## Score the post lists and a post page with Lighthouse 12 (Node 20, Chromium)
+	$(NOX) -s lighthouse

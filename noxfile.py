@@ -26,7 +26,19 @@ TEST_ENV = {"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
 
 
 def install_dev(session):
+    """Install requirements_dev.txt. The first time in a session's virtualenv that is the one
+    long silent step, so say what it is; later runs only check what is there. True on that run."""
+    stamp = Path(session.virtualenv.location) / ".dev-requirements-installed"
+    first = not stamp.exists()
+    if first:
+        session.log(
+            f"First run of this session: installing the locked dev packages into "
+            f"{session.virtualenv.location} (about a minute with uv, a few with pip); "
+            "later runs reuse them."
+        )
     session.install("-r", REQUIREMENTS_DEV)
+    stamp.touch()
+    return first
 
 
 def manage(session, *args, **kwargs):
@@ -36,7 +48,11 @@ def manage(session, *args, **kwargs):
 @nox.session(python=PYTHON)
 def lint(session):
     """Run every pre-commit hook on all files: hygiene, black, flake8, lock and schema checks."""
-    install_dev(session)
+    if install_dev(session):
+        session.log(
+            "pre-commit builds one environment per hook the first time (a few minutes), then "
+            "reuses them from its cache."
+        )
     session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
 
 
@@ -73,15 +89,29 @@ def tests(session):
 
 @nox.session(python=PYTHON)
 def e2e(session):
-    """Drive /usr/bin/chromium through the web app and GraphiQL with Playwright."""
+    """Drive an installed Chromium or Chrome through the web app and GraphiQL with Playwright."""
     install_dev(session)
     session.run("pytest", "-m", "e2e", "app/tests/e2e", *session.posargs, env=TEST_ENV)
 
 
-@nox.session(python=False)
+def install_poetry(session):
+    """poetry and its export plugin at their locked versions: no poetry on the machine needed."""
+    session.install("-c", REQUIREMENTS_DEV, "poetry", "poetry-plugin-export")
+
+
+@nox.session(python=PYTHON)
 def requirements(session):
-    """Export requirements.txt and requirements_dev.txt from poetry.lock."""
-    session.run("python", "tools/requirements.py", external=True)
+    """Export requirements.txt, requirements_dev.txt and requirements_infra.txt from the lock."""
+    install_poetry(session)
+    session.run("python", "tools/requirements.py")
+
+
+@nox.session(python=PYTHON)
+def lock(session):
+    """After editing pyproject.toml: `poetry lock`, then export the requirements*.txt files."""
+    install_poetry(session)
+    session.run("poetry", "lock", *session.posargs)
+    session.run("python", "tools/requirements.py")
 
 
 @nox.session(python=PYTHON)
@@ -108,13 +138,16 @@ def api_fuzz(session):
 
 @nox.session(python=PYTHON)
 def dev(session):
-    """Run μblog at http://127.0.0.1:8000 on the embedded defaults, with demo data."""
+    """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
     if (ROOT / ".git").exists() and shutil.which("git"):
         session.run("pre-commit", "install", silent=True)
     manage(session, "migrate", "--noinput")
     manage(session, "seed_demo")
-    address = session.posargs[0] if session.posargs else "127.0.0.1:8000"
+    # PORT moves the server (factor VII); an address after -- wins.
+    address = (
+        session.posargs[0] if session.posargs else f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    )
     manage(session, "runserver", address)
 
 
@@ -155,6 +188,105 @@ def ci_local(session):
     session.env["GITLAB_CI_LOCAL_PREFIX"] = str(Path(session.virtualenv.location) / "node")
     session.env["BB_RUN_PREFIX"] = str(Path(session.virtualenv.location) / "bb-run")
     session.run("python", "tools/ci_local.py", *session.posargs)
+
+
+# --- Documentation site (docs/, Sphinx + MyST Markdown + Furo) ---------------------------------
+DOCS_OUTPUT = "docs/_build/html"
+
+
+@nox.session(python=PYTHON)
+def docs(session):
+    """Build the documentation site strictly (every warning fails) into docs/_build/html."""
+    install_dev(session)
+    session.run(
+        "sphinx-build",
+        "--fail-on-warning",
+        "--keep-going",
+        "--nitpicky",
+        "--fresh-env",
+        "--quiet",
+        "--builder",
+        "html",
+        "docs",
+        DOCS_OUTPUT,
+        *session.posargs,
+    )
+    session.log(f"Built {DOCS_OUTPUT}/index.html")
+
+
+@nox.session(python=PYTHON)
+def docs_serve(session):
+    """Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change."""
+    install_dev(session)
+    session.run(
+        "sphinx-autobuild",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8001",
+        # The configuration page is generated from these.
+        "--watch",
+        ".env.example",
+        "--watch",
+        "app/config",
+        "docs",
+        DOCS_OUTPUT,
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON)
+def docs_screenshots(session):
+    """Retake the screenshots the documentation shows (docs/images/screens/) with the e2e suite."""
+    install_dev(session)
+    session.run(
+        "pytest",
+        "-m",
+        "e2e",
+        "app/tests/e2e/test_docs_screenshots.py",
+        *session.posargs,
+        env={**TEST_ENV, "E2E_SCREENSHOTS": str(ROOT / "docs/images/screens")},
+    )
+
+
+@nox.session(python=False)
+def docs_exec(session):
+    """Run the Debian/Ubuntu guide's shell blocks in a fresh clone, as a newcomer would."""
+    session.run("python3", "tools/docs_exec.py", *session.posargs, external=True)
+
+
+@nox.session(python=PYTHON, name="manage")
+def manage_command(session):
+    """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
+    install_dev(session)
+    manage(session, *session.posargs)
+
+
+LIGHTHOUSE = "lighthouse@12.2.3"
+
+
+@nox.session(python=PYTHON)
+def lighthouse(session):
+    """Score the post lists and a post page with Lighthouse 12 and Chromium (not in CI: noisy)."""
+    install_dev(session)
+    # npm (Node 20+) installs the pinned Lighthouse into this session's folder, once.
+    prefix = Path(session.virtualenv.location) / "node"
+    executable = prefix / "node_modules" / ".bin" / "lighthouse"
+    if not executable.exists():
+        session.log(f"Installing {LIGHTHOUSE} from npm into {prefix} (once; about a minute).")
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            LIGHTHOUSE,
+            external=True,
+        )
+    session.run(
+        "python", "-m", "tools.lighthouse", "--lighthouse", str(executable), *session.posargs
+    )
 
 
 # --- Deployment as code: infra/aws (AWS CDK), infra/k8s (cdk8s); docs/deploy.md ---------------

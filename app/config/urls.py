@@ -1,4 +1,4 @@
-"""Root URLs: the five interfaces under the prefixes kept from the seed project."""
+"""Root URLs: the five interfaces, each under its own prefix (/mtv/, /api/drf/, /graphql/)."""
 
 from django.conf import settings
 from django.contrib import admin

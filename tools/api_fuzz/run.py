@@ -9,6 +9,7 @@ why; docs/api.md has the figures.
     python tools/api_fuzz/run.py [extra schemathesis run options, e.g. --seed 1]
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -109,45 +110,49 @@ def fuzz(base_url, token, workdir, options):
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
+@contextlib.contextmanager
+def live_ublog(workdir, env):
+    """μblog on a throwaway SQLite database in ``workdir``, migrated, seeded with the demo data
+    and its static files collected, served by gunicorn on a free port: yields the base URL."""
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True)
+    subprocess.run([*manage, "seed_demo"], cwd=ROOT / "app", env=env, check=True)
+    # As in production: DEBUG off serves static files (and the 404 page's CSS) from here.
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True
+    )
+    base_url = f"http://127.0.0.1:{free_port()}"
+    bind = base_url.removeprefix("http://")
+    with (workdir / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
+            [BIN / "gunicorn", "config.wsgi", "--bind", bind, "--workers", "1"]
+            + ["--limit-request-line", "0"],
+            cwd=ROOT / "app",
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(base_url)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv):
     with tempfile.TemporaryDirectory(prefix="ublog-api-fuzz-") as tmp:
         workdir = Path(tmp)
-        env = server_env(workdir)
-        manage = [sys.executable, "manage.py"]
-        subprocess.run(
-            [*manage, "migrate", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True
-        )
-        subprocess.run([*manage, "seed_demo"], cwd=ROOT / "app", env=env, check=True)
-        # As in production: DEBUG off serves static files (and the 404 page's CSS) from here.
-        subprocess.run(
-            [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True
-        )
-        base_url = f"http://127.0.0.1:{free_port()}"
-        bind = base_url.removeprefix("http://")
-        server_log = workdir / "server.log"
-        with server_log.open("w") as log:
-            server = subprocess.Popen(
-                # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
-                [BIN / "gunicorn", "config.wsgi", "--bind", bind, "--workers", "1"]
-                + ["--limit-request-line", "0"],
-                cwd=ROOT / "app",
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_until_up(base_url)
+        with live_ublog(workdir, server_env(workdir)) as base_url:
             token = obtain_token(base_url)
             failed = [
                 fuzz(base_url, token, workdir, ["--include-path-regex", paths, *argv])
                 for paths in RUNS
             ]
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         if any(failed):
             # The server's side of the failures (tracebacks of any 500) is in its log.
-            print("".join(server_log.read_text().splitlines(True)[-200:]))
+            print("".join((workdir / "server.log").read_text().splitlines(True)[-200:]))
             return 1
         return 0
 

@@ -4,6 +4,7 @@ With no variable set, μblog runs on embedded services: SQLite, a local-memory c
 Celery and console email. `.env.example` documents every variable read here.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,6 +117,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Beat's record of when each task last ran: outside the source tree (it is state, not code).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default="") or str(
+    Path(tempfile.gettempdir()) / "ublog-celerybeat-schedule"
+)
 CELERY_BEAT_SCHEDULE = {
     "purge-unactivated-accounts": {
         "task": "domain.accounts.tasks.purge_unactivated_accounts",
@@ -161,6 +166,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(REPO_DIR / "staticfiles"))
 STATICFILES_DIRS = [APP_DIR / "static"]
+# Files browsers and crawlers ask for at the site root (favicon.ico, robots.txt), by whitenoise.
+WHITENOISE_ROOT = APP_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(REPO_DIR / "media"))
 # Django serves uploads itself only where nothing else does (local runs; S3 in production).
@@ -190,6 +197,11 @@ REST_FRAMEWORK = {
         "token": env.str("THROTTLE_TOKEN", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The browsable API in μblog's look (navbar, Bootstrap 5), not DRF's stock page.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "interfaces.rest.renderers.UblogBrowsableAPIRenderer",
+    ],
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
@@ -213,9 +225,15 @@ GRAPHENE = {"SCHEMA": "interfaces.graphql.schema.schema"}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=8)
 
 # --- Logging: everything to stderr, where containers and process managers expect it ----------
+# Django's own default config gives the "django" logger a console handler of its own (active
+# when DEBUG is on) and lets records propagate to the root too: each line would print twice.
+# Here the root handler alone prints; "django.server" (runserver's request lines) keeps Django's
+# handler and does not propagate, so it prints once as well.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

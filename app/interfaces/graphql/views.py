@@ -35,6 +35,34 @@ MALFORMED_MULTIPART = (
 )
 
 
+# What GraphiQL opens with instead of its stock welcome text: a query that runs as it stands
+# (app/tests/graphql/test_graphiql.py runs it against the schema).
+EXAMPLE_QUERY = """\
+# μblog's GraphQL API. Run this query with the ▶ button (or Ctrl+Enter); the Docs button
+# on the left lists every query and mutation (createPost, likePost, tokenAuth...).
+query NewestPosts {
+  posts(pageSize: 5) {
+    count
+    hasNext
+    posts {
+      id
+      body
+      author {
+        displayName
+      }
+      thumbnail
+      likeCount
+      liked
+      createdAt
+    }
+  }
+  me {
+    displayName
+  }
+}
+"""
+
+
 class DepthLimit(ValidationRule):
     """Refuse operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH``; introspection
     fields do not count, so GraphiQL keeps working. The setting is read per request."""
@@ -86,6 +114,9 @@ class GraphQLView(FileUploadGraphQLView):
             if reason:
                 return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
+
+    def render_graphiql(self, request, **data):
+        return super().render_graphiql(request, example_query=EXAMPLE_QUERY, **data)
 
     def parse_body(self, request):
         try:

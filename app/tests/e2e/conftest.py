@@ -1,14 +1,58 @@
-"""Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live server.
+"""Browser tests: pytest-playwright drives an installed Chromium or Chrome against pytest-django's
+live server.
 
-No browser is downloaded: Playwright launches the system Chromium (``apt install chromium``), or
-the one ``PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH`` names.
+No browser is downloaded: Playwright launches the one ``PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH``
+names, or the first found where each system installs one (docs/setup/index.md). With none, the
+run stops with one line saying what to set, not a traceback per test.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH", "/usr/bin/chromium")
+BROWSER_VARIABLE = "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH"
+BROWSER_KEY = pytest.StashKey[str]()
+# Where Debian/Ubuntu, Fedora, macOS (Homebrew casks) and Windows install Chromium or Chrome.
+BROWSER_PLACES = [
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+]
+
+
+def find_browser(environ=os.environ, places=BROWSER_PLACES):
+    """The browser executable to launch, or a one-line message saying why there is none."""
+    if named := environ.get(BROWSER_VARIABLE):
+        if Path(named).is_file():
+            return named, None
+        return (
+            None,
+            f"{BROWSER_VARIABLE}={named} is not a file: set it to a Chromium or Chrome executable",
+        )
+    for place in places:
+        if Path(place).is_file():
+            return place, None
+    return None, (
+        f"no Chromium or Chrome found for the e2e tests (looked at {', '.join(places)}):"
+        f" install one or set {BROWSER_VARIABLE} to its executable"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Stop before any browser test runs when there is no browser to drive."""
+    if any(item.get_closest_marker("e2e") for item in items):
+        browser, problem = find_browser()
+        if problem:
+            raise pytest.UsageError(problem)
+        config.stash[BROWSER_KEY] = browser
+
+
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/screens")
 
 
@@ -27,8 +71,8 @@ def allow_orm_beside_the_event_loop():
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    return {**browser_type_launch_args, "executable_path": pytestconfig.stash[BROWSER_KEY]}
 
 
 @pytest.fixture
@@ -42,9 +86,9 @@ def screenshot(page):
     """Save a full-page screenshot under ``E2E_SCREENSHOTS`` (default /tmp/screens) by name."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
 
-    def take(name):
+    def take(name, full_page=True):
         path = os.path.join(SCREENSHOTS, f"{name}.png")
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         return path
 
     return take

@@ -77,3 +77,15 @@ def test_graphiql_sends_the_csrf_token_with_a_session_mutation(offline_page, sit
 
     expect(response).to_contain_text('"displayName": "Grace"')
     assert Post.objects.get().author == user
+
+
+def test_graphiql_opens_on_the_example_query_and_it_runs(offline_page, site):
+    PostFactory(author=UserFactory(display_name="Ada"), body="Shown by the example query")
+    page = offline_page
+    page.goto(f"{site}/graphql/")
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+
+    expect(editor).to_contain_text("query NewestPosts")
+    page.locator(".graphiql-execute-button").click()
+    expect(page.locator(".graphiql-response")).to_contain_text("Shown by the example query")
+    assert page.blocked == []

@@ -121,3 +121,15 @@ def test_signup_activate_and_log_in(page, site, screenshot):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("[data-signed-in-as]")).to_contain_text("Newcomer")
+
+
+def test_like_buttons_far_below_the_screen_are_enhanced_when_scrolled_to(page, site):
+    posts = PostFactory.create_batch(20)  # one page, newest first: posts[0] is at the bottom
+    page.goto(f"{site}/mtv/fbv/posts/")
+    newest = page.locator(f"#post-{posts[-1].pk} .like-button")
+    oldest = page.locator(f"#post-{posts[0].pk} .like-button")
+
+    expect(newest).to_have_attribute("data-enhanced", "vue")
+    expect(oldest).not_to_have_attribute("data-enhanced", "vue")
+    oldest.scroll_into_view_if_needed()
+    expect(oldest).to_have_attribute("data-enhanced", "vue")

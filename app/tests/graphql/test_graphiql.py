@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from graphene_django.views import GraphQLView as StockGraphQLView
 
+from interfaces.graphql.views import EXAMPLE_QUERY
+from tests.factories import PostFactory
+
 VENDOR = settings.APP_DIR / "interfaces/graphql/static/graphql/vendor"
 
 
@@ -16,9 +19,12 @@ class AssetCollector(HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls = []
+        self.example_query = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id") == "editor":
+            self.example_query = attrs.get("data-example-query")
         for name in ("src", "href"):
             if attrs.get(name):
                 self.urls.append(attrs[name])
@@ -39,13 +45,13 @@ def asset_urls(response):
 
 def test_browsers_get_graphiql_from_our_template(graphiql_page):
     assert "graphql/graphiql.html" in [template.name for template in graphiql_page.templates]
-    assert b'<div id="editor">' in graphiql_page.content
+    assert b'<div id="editor" data-example-query=' in graphiql_page.content
 
 
 def test_graphiql_page_loads_nothing_from_another_host(graphiql_page):
     urls = asset_urls(graphiql_page)
 
-    assert len(urls) == 8
+    assert len(urls) == 10
     assert all(url.startswith(settings.STATIC_URL) for url in urls), urls
     assert b"//cdn" not in graphiql_page.content and b"https://" not in graphiql_page.content
 
@@ -86,3 +92,22 @@ def test_vendored_files_point_to_no_missing_source_map():
     # collectstatic's manifest storage fails on a sourceMappingURL whose file is not shipped.
     for path in VENDOR.iterdir():
         assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_graphiql_opens_on_the_example_query(graphiql_page):
+    collector = AssetCollector()
+    collector.feed(graphiql_page.content.decode())
+
+    assert collector.example_query == EXAMPLE_QUERY
+    assert "/static/graphql/example-query.js" in collector.urls
+
+
+def test_the_example_query_runs_against_the_schema(client, db):
+    PostFactory(body="Seen through the example query")
+
+    response = client.post("/graphql/", {"query": EXAMPLE_QUERY}, content_type="application/json")
+
+    body = response.json()
+    assert "errors" not in body, body
+    assert body["data"]["posts"]["posts"][0]["body"] == "Seen through the example query"
+    assert body["data"]["me"] is None

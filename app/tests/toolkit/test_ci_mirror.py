@@ -182,7 +182,7 @@ def test_provider_gives_the_same_jobs_the_same_service_containers_as_github(prov
 
 def test_pipeline_runs_lint_checks_tests_browser_tests_and_api_fuzzing():
     assert shape("github", "sessions") == {
-        "lint": ("lint", "requirements_check"),
+        "lint": ("lint", "requirements_check", "docs"),
         "tests": ("tests",),
         "e2e": ("e2e",),
         "api-fuzz": ("api_fuzz",),

@@ -4,7 +4,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
+from PIL import Image
 
+from domain.accounts.models import User
+from domain.posts.management.commands.seed_demo import DEMO_IMAGE_SIZE, DEMO_USERS, demo_image
 from domain.posts.models import Post
 from tests.factories import LikeFactory, PostFactory, UserFactory
 
@@ -58,6 +61,32 @@ def test_seed_demo_fills_an_empty_database_once(db, capsys):
     assert Post.objects.count() == 6
     assert Post.objects.filter(author__isnull=True).count() == 2
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_seed_demo_posts_have_drawn_images_and_thumbnails(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", posts=6)
+
+    with_images = Post.objects.exclude(image="").order_by("pk")
+    assert [post.body for post in with_images] == ["Demo post number 1.", "Demo post number 6."]
+    for post in with_images:
+        assert post.thumbnail
+        with Image.open(post.image) as image:
+            assert (image.format, image.size) == ("JPEG", DEMO_IMAGE_SIZE)
+
+
+def test_demo_images_are_the_same_on_every_run_and_differ_per_post():
+    assert demo_image(6).read() == demo_image(6).read()
+    assert demo_image(6).read() != demo_image(11).read()
+
+
+def test_demo_users_are_not_staff(db):
+    call_command("seed_demo", posts=1)
+
+    users = User.objects.filter(email__in=[email for email, _ in DEMO_USERS])
+    assert users.count() == len(DEMO_USERS)
+    assert not users.filter(is_staff=True).exists()
+    assert not users.filter(is_superuser=True).exists()
 
 
 def test_media_uploads_are_served_locally(client, settings, media_root):
