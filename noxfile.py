@@ -386,7 +386,7 @@ def infra(session):
 
 @nox.session(python=PYTHON)
 def deploy(session):
-    """Deploy an environment to AWS: cdk deploy builds and pushes the image, then updates the stack (-- dev|prod)."""  # noqa: E501
+    """Deploy an environment to AWS (-- dev or -- prod): cdk deploy builds and pushes the image, then updates the stack."""  # noqa: E501
     if len(session.posargs) != 1:
         session.error("name the environment: nox -s deploy -- dev")
     install_infra(session)
@@ -408,5 +408,5 @@ def deploy(session):
 
 @nox.session(python=False)
 def ecs_exec(session):
-    """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser | -- dev shell)."""  # noqa: E501
+    """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser, or -- dev shell)."""  # noqa: E501
     session.run("python3", str(INFRA / "aws" / "ecs_exec.py"), *session.posargs, external=True)
