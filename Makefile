@@ -84,6 +84,18 @@ clean: ## Remove virtualenvs, caches and build output
 bench: $(NOX) ## Benchmark all five interfaces with wrk at 1k and 100k posts (docs/performance.md)
 	$(NOX) -s bench
 
+.PHONY: infra
+infra: $(NOX) ## Synthesise and check the AWS and Kubernetes deployment offline (docs/deploy.md)
+	$(NOX) -s infra
+
+.PHONY: deploy
+deploy: $(NOX) ## Deploy to AWS with cdk deploy: make deploy ENV=dev (needs AWS credentials)
+	$(NOX) -s deploy -- $(ENV)
+
+.PHONY: ecs-exec
+ecs-exec: $(NOX) ## Run in a live ECS task: make ecs-exec ENV=prod CMD="manage createsuperuser"
+	$(NOX) -s ecs_exec -- $(ENV) $(CMD)
+
 .PHONY: docs
 docs: $(NOX) ## Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change
 	$(NOX) -s docs_serve

@@ -6,6 +6,8 @@ three CI providers run the same versions. uv makes the virtualenvs when it is in
 
 import os
 import shutil
+import sys
+import time
 from pathlib import Path
 
 import nox
@@ -395,3 +397,126 @@ def docker_real(session):
     install_dev(session)
     # Options (`-- --no-cold-build`) go to the script; after its `--`, the suite's arguments.
     session.run("python", "tools/docker_real.py", *session.posargs, "--", *UNIT_TESTS)
+
+
+# --- Deployment as code: infra/aws (AWS CDK), infra/k8s (cdk8s); docs/deploy.md ---------------
+REQUIREMENTS_INFRA = "requirements_infra.txt"
+INFRA = ROOT / "infra"
+CDK_OUT = INFRA / "aws" / "cdk.out"
+K8S_OUT = INFRA / "k8s" / "dist"
+# Pinned outside poetry.lock: the CDK CLI is an npm package; checkov pins packaging<24, which
+# the locked poetry cannot accept, so it gets a virtualenv of its own (docs/decisions.md).
+AWS_CDK_CLI = "aws-cdk@2.1148.1"
+CHECKOV = "checkov==3.3.30"
+KUBERNETES_VERSION = "1.31.0"
+INFRA_ENV = {
+    # jsii and the CDK CLI warn at length on Node 20, which still runs them.
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "20",
+    "CDK_DISABLE_VERSION_CHECK": "1",
+    "CDK_DISABLE_CLI_TELEMETRY": "true",
+}
+# The checks give prod a (documentation) domain, so the HTTPS path is synthesised and linted too.
+EXAMPLE_DOMAIN = [
+    "-c",
+    "prod.domain=ublog.example.com",
+    "-c",
+    "prod.hosted_zone_id=Z0000000000EXAMPLE",
+    "-c",
+    "prod.hosted_zone_name=example.com",
+]
+
+
+def install_infra(session):
+    # pytest at the version the app's tests use; both files come from the one poetry.lock.
+    session.install("-r", REQUIREMENTS_INFRA, "pytest", "-c", REQUIREMENTS_DEV)
+
+
+def cdk_cli(session):
+    """The AWS CDK CLI, pinned, in a prefix inside the session's virtualenv."""
+    prefix = Path(session.virtualenv.location) / "node"
+    cdk = prefix / "node_modules" / ".bin" / "cdk"
+    version = AWS_CDK_CLI.rpartition("@")[2]
+    package = prefix / "node_modules" / "aws-cdk" / "package.json"
+    if not package.exists() or f'"version": "{version}"' not in package.read_text():
+        session.run(
+            "npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", AWS_CDK_CLI,
+            external=True, silent=True,
+        )  # fmt: skip
+    return str(cdk)
+
+
+def checkov_binary(session):
+    """checkov in its own virtualenv beside the session's (.nox/infra-checkov)."""
+    venv = Path(session.virtualenv.location).parent / "infra-checkov"
+    python, checkov = venv / "bin" / "python", venv / "bin" / "checkov"
+    version = CHECKOV.partition("==")[2]
+    installed = checkov.exists() and version in session.run(
+        str(checkov), "--version", external=True, silent=True, success_codes=[0, 1]
+    )
+    if not installed:
+        session.run("python", "-m", "venv", "--clear", str(venv), silent=True)
+        uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+        if uv:
+            session.run(uv, "pip", "install", "--python", str(python), CHECKOV, external=True)
+        else:
+            session.run(str(python), "-m", "pip", "install", "--quiet", CHECKOV, external=True)
+    return str(checkov)
+
+
+@nox.session(python=PYTHON)
+def infra(session):
+    """Synthesise and check the deployment: cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
+    install_infra(session)
+    cdk, checkov = cdk_cli(session), checkov_binary(session)
+    shutil.rmtree(K8S_OUT, ignore_errors=True)
+    shutil.rmtree(CDK_OUT, ignore_errors=True)
+    session.run("python", str(INFRA / "k8s" / "main.py"), str(K8S_OUT), env=INFRA_ENV)
+    manifests = sorted(str(path) for path in K8S_OUT.glob("*/*.k8s.yaml"))
+    with session.chdir(INFRA / "aws"):
+        started = time.monotonic()
+        session.run(
+            cdk, "synth", "--quiet", "--no-notices", *EXAMPLE_DOMAIN, env=INFRA_ENV, external=True
+        )
+        session.log(f"cdk synth of every stack: {time.monotonic() - started:.0f}s")
+        templates = sorted(str(path) for path in CDK_OUT.glob("*.template.json"))
+        session.run("cfn-lint", "--config-file", ".cfnlintrc.yaml", "--", *templates)
+    session.run("kubernetes-validate", "--strict", "--quiet", "-k", KUBERNETES_VERSION, *manifests)
+    for framework, files in [("cloudformation", templates), ("kubernetes", manifests)]:
+        session.run(
+            checkov, "--framework", framework, "--skip-download", "--compact", "--quiet",
+            *(arg for path in files for arg in ("-f", path)),
+            external=True,
+        )  # fmt: skip
+    session.run(
+        "pytest", "-c", str(INFRA / "pytest.ini"), str(INFRA / "tests"), *session.posargs,
+        env={**INFRA_ENV, "UBLOG_CDK_OUT": str(CDK_OUT), "UBLOG_K8S_OUT": str(K8S_OUT)},
+    )  # fmt: skip
+
+
+@nox.session(python=PYTHON)
+def deploy(session):
+    """Deploy an environment to AWS (-- dev or -- prod): cdk deploy builds and pushes the image, then updates the stack."""  # noqa: E501
+    if len(session.posargs) != 1:
+        session.error("name the environment: nox -s deploy -- dev")
+    install_infra(session)
+    cdk = cdk_cli(session)
+    # GitLab's ID token or Bitbucket's OIDC token becomes AWS_ROLE_ARN's credentials through a
+    # web identity token file, which the AWS SDK reads; GitHub's action sets credentials itself.
+    token = os.environ.get("AWS_ID_TOKEN") or os.environ.get("BITBUCKET_STEP_OIDC_TOKEN")
+    if token and not os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        token_file = Path(session.create_tmp()) / "web-identity-token"
+        token_file.write_text(token)
+        session.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(token_file)
+    with session.chdir(INFRA / "aws"):
+        session.run(
+            cdk, "deploy", f"Ublog-{session.posargs[0]}", "--require-approval", "never",
+            "--no-notices", "--progress", "events",
+            env=INFRA_ENV, external=True,
+        )  # fmt: skip
+
+
+@nox.session(python=False)
+def ecs_exec(session):
+    """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser, or -- dev shell)."""  # noqa: E501
+    session.run("python3", str(INFRA / "aws" / "ecs_exec.py"), *session.posargs, external=True)

@@ -166,7 +166,7 @@ def act_runner(clone, workdir, urls, args):
 
 def gitlab_runner(clone, workdir, urls, args):
     only = args.job
-    pipeline = yaml.safe_load((clone / ".gitlab-ci.yml").read_text())
+    pipeline = without_deploy_jobs(yaml.safe_load((clone / ".gitlab-ci.yml").read_text()))
     # gitlab-ci-local starts `services:` through Docker even with --force-shell-executor, so it
     # runs a copy without them; the local PostgreSQL and Redis answer instead.
     jobs = {
@@ -193,6 +193,18 @@ def gitlab_runner(clone, workdir, urls, args):
             log = workdir / f"gitlab-{job}.log"
             run_job(results, "gitlab", job, command + args + [job], clone, log, runner_env())
     return results
+
+
+def without_deploy_jobs(pipeline):
+    """The pipeline without its deploy stage, which needs cloud credentials (docs/deploy.md).
+
+    GitHub's deploy workflow is a file act is not given, and Bitbucket's deployments are custom
+    pipelines, which only the default pipeline's runner never reads."""
+    return {
+        name: spec
+        for name, spec in pipeline.items()
+        if not (isinstance(spec, dict) and spec.get("stage") == "deploy")
+    }
 
 
 def install_gitlab_ci_local(workdir):

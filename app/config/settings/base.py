@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONNECT_RETRY_SECONDS"] = env.float(
         "DATABASE_CONNECT_RETRY_SECONDS", default=5
     )
+# Orchestrators inject the password on its own from their secret store (infra/): it completes a
+# DATABASE_URL that carries none, so no secret sits in plain configuration.
+if env.str("DATABASE_PASSWORD", default=""):
+    DATABASES["default"]["PASSWORD"] = env.str("DATABASE_PASSWORD")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise ------------------

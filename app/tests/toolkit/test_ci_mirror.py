@@ -7,6 +7,7 @@ call nox and pytest themselves (docs/ci.md).
 """
 
 import ast
+import importlib.util
 import re
 import shlex
 from pathlib import Path
@@ -22,7 +23,11 @@ NOX = ".tools/bin/nox"
 PLUMBING = [
     r"command -v chromium >/dev/null \|\| \(apt-get update && apt-get install -y chromium\)",
     r'export (DATABASE_URL|REDIS_URL)="\$\{\1:-[a-z]+://[^"]+\}"',
+    # Deploy jobs outside GitHub: Node for the CDK CLI and the Docker CLI (GitLab's dind).
+    r"command -v npm >/dev/null \|\| \(apt-get update && apt-get install -y nodejs npm"
+    r"( docker\.io)?\)",
 ]
+DEPLOY_STAGE = "deploy"
 GITLAB_KEYWORDS = {"default", "variables", "stages", "workflow", "include", "image", "cache"}
 
 
@@ -36,7 +41,9 @@ def sessions_of(commands):
     for command in commands:
         words = shlex.split(command)
         if words[:2] == [NOX, "-s"]:
-            sessions += words[2:]
+            # Arguments after `--` go to the session, e.g. `nox -s deploy -- dev`.
+            rest = words[2:]
+            sessions += rest[: rest.index("--")] if "--" in rest else rest
     return tuple(sessions)
 
 
@@ -58,16 +65,19 @@ def github_jobs(root=ROOT):
     }
 
 
-def gitlab_specs(pipeline):
-    """The jobs of a GitLab pipeline: every top-level key but keywords and hidden templates."""
+def gitlab_specs(pipeline, deploy=False):
+    """The check jobs (or the deploy jobs) of a GitLab pipeline: every top-level key but
+    keywords and hidden templates."""
     return {
         name: spec
         for name, spec in pipeline.items()
-        if name not in GITLAB_KEYWORDS and not name.startswith(".")
+        if name not in GITLAB_KEYWORDS
+        and not name.startswith(".")
+        and (spec.get("stage") == DEPLOY_STAGE) is deploy
     }
 
 
-def gitlab_jobs(root=ROOT):
+def gitlab_jobs(root=ROOT, deploy=False):
     pipeline = load(".gitlab-ci.yml", root)
     default = pipeline.get("default", {})
     return {
@@ -78,7 +88,7 @@ def gitlab_jobs(root=ROOT):
                 for service in spec.get("services", [])
             },
         )
-        for name, spec in gitlab_specs(pipeline).items()
+        for name, spec in gitlab_specs(pipeline, deploy).items()
     }
 
 
@@ -107,6 +117,43 @@ def bitbucket_jobs(root=ROOT):
 
 
 PROVIDERS = {"github": github_jobs, "gitlab": gitlab_jobs, "bitbucket": bitbucket_jobs}
+
+
+# --- Deployment: a manual job per provider, outside the check pipeline (docs/deploy.md) --------
+def github_deploy_jobs(root=ROOT):
+    workflow = load(".github/workflows/deploy.yml", root)
+    return {
+        name: job([step["run"] for step in spec["steps"] if "run" in step], {})
+        for name, spec in workflow["jobs"].items()
+    }
+
+
+def gitlab_deploy_jobs(root=ROOT):
+    return {name: {**spec, "services": {}} for name, spec in gitlab_jobs(root, True).items()}
+
+
+def bitbucket_deploy_steps(pipeline):
+    """The steps of the custom (run by hand) pipelines: {pipeline name: step}."""
+    return {
+        name: entry["step"]
+        for name, items in pipeline["pipelines"].get("custom", {}).items()
+        for entry in items
+    }
+
+
+def bitbucket_deploy_jobs(root=ROOT):
+    jobs = {}
+    for step in bitbucket_deploy_steps(load("bitbucket-pipelines.yml", root)).values():
+        spec = job(step["script"], {})
+        assert jobs.setdefault(step["name"], spec) == spec, "deploy steps differ"
+    return jobs
+
+
+DEPLOY_PROVIDERS = {
+    "github": github_deploy_jobs,
+    "gitlab": gitlab_deploy_jobs,
+    "bitbucket": bitbucket_deploy_jobs,
+}
 
 
 def shape(provider, field):
@@ -163,9 +210,10 @@ def test_every_session_ci_calls_is_defined_in_the_noxfile():
     assert called <= noxfile_sessions()
 
 
+@pytest.mark.parametrize("readers", [PROVIDERS, DEPLOY_PROVIDERS], ids=["check", "deploy"])
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_jobs_only_bootstrap_nox_and_call_it(provider):
-    for name, spec in PROVIDERS[provider]().items():
+def test_jobs_only_bootstrap_nox_and_call_it(readers, provider):
+    for name, spec in readers[provider]().items():
         commands = spec["commands"]
         assert commands.index(BOOTSTRAP) < len(commands) - 1, f"{name} does not bootstrap nox"
         assert commands[-1].startswith(f"{NOX} -s "), f"{name} does not end by calling nox"
@@ -196,8 +244,16 @@ def test_every_gitlab_and_bitbucket_job_runs_in_the_python_version_file_image():
         spec.get("image", gitlab["default"]["image"]) for spec in gitlab_specs(gitlab).values()
     ]
     images += [step.get("image", bitbucket["image"]) for step in bitbucket_steps(bitbucket)]
+    images += [
+        spec.get("image", gitlab["default"]["image"])
+        for spec in gitlab_specs(gitlab, True).values()
+    ]
+    images += [
+        step.get("image", bitbucket["image"])
+        for step in bitbucket_deploy_steps(bitbucket).values()
+    ]
 
-    assert len(images) == 8
+    assert len(images) == 11
     assert set(images) == {f"python:{PYTHON_VERSION}-bookworm"}
 
 
@@ -250,3 +306,57 @@ def test_excerpts_in_the_ci_docs_match_the_files():
     assert len(excerpts) >= 3
     for path, excerpt in excerpts:
         assert excerpt in (ROOT / path).read_text(), f"docs/ci.md's excerpt of {path} is stale"
+
+
+@pytest.mark.parametrize("provider", ["gitlab", "bitbucket"])
+def test_every_provider_deploys_with_the_same_nox_session(provider):
+    deploys = {name: spec["sessions"] for name, spec in DEPLOY_PROVIDERS[provider]().items()}
+
+    assert deploys == {"deploy": ("deploy",)}
+    assert deploys == {name: spec["sessions"] for name, spec in github_deploy_jobs().items()}
+    assert "deploy" in noxfile_sessions()
+
+
+def test_deploys_run_only_by_hand_and_gated_by_protected_refs_or_environments():
+    github = load(".github/workflows/deploy.yml")
+    gitlab = load(".gitlab-ci.yml")
+    bitbucket = load("bitbucket-pipelines.yml")
+
+    # GitHub: a manual workflow whose job runs in the chosen (protected) environment.
+    # YAML 1.1 reads the key `on` as True.
+    assert set(github.get("on", github.get(True))) == {"workflow_dispatch"}
+    assert github["jobs"]["deploy"]["environment"] == "${{ inputs.environment }}"
+    # GitLab: a manual job, only on protected branches and tags.
+    assert gitlab["deploy"]["rules"] == [
+        {"if": '$CI_COMMIT_REF_PROTECTED == "true"', "when": "manual"}
+    ]
+    # Bitbucket: custom pipelines (started by hand), each bound to a deployment environment.
+    steps = bitbucket_deploy_steps(bitbucket)
+    assert {step["deployment"] for step in steps.values()} == {"dev", "prod"}
+    assert all(step["name"] != "deploy" for step in bitbucket_steps(bitbucket))
+
+
+def test_deploys_authenticate_with_short_lived_oidc_credentials_only():
+    github = load(".github/workflows/deploy.yml")["jobs"]["deploy"]
+    (aws,) = [s for s in github["steps"] if "configure-aws-credentials" in s.get("uses", "")]
+    gitlab = load(".gitlab-ci.yml")["deploy"]
+    bitbucket = bitbucket_deploy_steps(load("bitbucket-pipelines.yml"))
+
+    assert github["permissions"]["id-token"] == "write"
+    assert set(aws["with"]) == {"role-to-assume", "aws-region"}
+    assert gitlab["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}}
+    assert all(step["oidc"] is True for step in bitbucket.values())
+    for name in (".github/workflows/deploy.yml", ".gitlab-ci.yml", "bitbucket-pipelines.yml"):
+        assert "AWS_SECRET_ACCESS_KEY" not in (ROOT / name).read_text()
+        assert "aws-access-key-id" not in (ROOT / name).read_text()
+
+
+def test_ci_local_never_runs_a_deploy_job():
+    spec = importlib.util.spec_from_file_location("ci_local", ROOT / "tools/ci_local.py")
+    ci_local = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ci_local)
+    local = ci_local.without_deploy_jobs(load(".gitlab-ci.yml"))
+
+    assert ci_local.WORKFLOW == ".github/workflows/ci.yml"
+    assert set(gitlab_specs(local, deploy=True)) == set()
+    assert set(gitlab_specs(local)) == set(gitlab_jobs())
