@@ -1,4 +1,4 @@
-"""The GitHub workflow's supply chain (zizmor checks the same in `nox -s lint`): every action
+"""The GitHub workflows' supply chain (zizmor checks the same in `nox -s lint`): every action
 pinned to a full commit SHA with its tag beside it, no persisted checkout credentials, and
 read-only permissions granted per job."""
 
@@ -16,7 +16,12 @@ def jobs():
 
 
 def test_every_action_is_pinned_to_a_commit_sha_with_its_version():
-    lines = [line for line in WORKFLOW.read_text().splitlines() if "uses:" in line]
+    lines = [
+        line
+        for workflow in WORKFLOW.parent.glob("*.yml")
+        for line in workflow.read_text().splitlines()
+        if "uses:" in line
+    ]
 
     assert lines
     assert [line for line in lines if not PINNED.fullmatch(line)] == []
