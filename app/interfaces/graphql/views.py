@@ -52,11 +52,12 @@ MALFORMED_MULTIPART = (
 
 
 # What GraphiQL opens with instead of its stock welcome text: a query that runs as it stands
-# (app/tests/graphql/test_graphiql.py runs it against the schema).
+# (app/tests/graphql/test_graphiql.py runs it against the schema). Anonymous on purpose: GraphiQL
+# keeps the first operation name it saw, so a named example breaks whatever is typed over it.
 EXAMPLE_QUERY = """\
 # μblog's GraphQL API. Run this query with the ▶ button (or Ctrl+Enter); the Docs button
 # on the left lists every query and mutation (createPost, likePost, tokenAuth...).
-query NewestPosts {
+query {
   posts(pageSize: 5) {
     count
     hasNext

@@ -98,12 +98,11 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
 
 
 @pytest.fixture
-def site(request):
-    """The site's base URL: E2E_BASE_URL, or the live server with a database its thread sees."""
-    if BASE_URL:
-        return BASE_URL
-    request.getfixturevalue("transactional_db")
-    return request.getfixturevalue("live_server").url
+def site(live_server, transactional_db):
+    """The site's base URL: E2E_BASE_URL, or the live server with a database its thread sees.
+    Both fixtures are asked for even against a running stack: asked for from inside this
+    fixture, the test's own writes missed the database the live server reads."""
+    return BASE_URL or live_server.url
 
 
 @pytest.fixture
