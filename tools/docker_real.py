@@ -239,7 +239,7 @@ def check_health(site):
 
 def check_signup_mail_and_activation(site, mailbox):
     email = f"docker-real-{uuid.uuid4().hex[:10]}@example.com"
-    api("POST", f"{site}/api/auth/signup/", {"email": email, "password": PASSWORD}, expect=201)
+    api("POST", f"{site}/api/auth/signup/", {"email": email, "password": PASSWORD}, expect=202)
     message = mailbox.wait_for(email, timeout=90)
     link = activation_link(message["text"])
     assert link.startswith(site), link
