@@ -21,7 +21,8 @@ class Process:
     long_running: bool = True
 
 
-WEB = Process("web", ("gunicorn", "config.wsgi"))
+# gunicorn reads PORT, GUNICORN_WORKERS and GUNICORN_THREADS through app/config/gunicorn.py.
+WEB = Process("web", ("gunicorn", "--config", "python:config.gunicorn", "config.wsgi"))
 WORKER = Process("worker", ("celery", "-A", "config", "worker", "-Q", "default", "-l", "INFO"))
 BEAT = Process("beat", ("celery", "-A", "config", "beat", "-l", "INFO"))
 MIGRATE = Process("migrate", ("python", "manage.py", "migrate", "--noinput"), long_running=False)
