@@ -100,8 +100,10 @@ def post_count_forget():
 def post_count():
     """How many posts there are: from the cache, counted at most once per generation. Without
     a cache (an outage of a fail-open one) it counts every time."""
-    cache.add(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
     generation = cache.get(COUNT_GENERATION_KEY)
+    if generation is None:  # first use, or a flushed cache: start one (a racing add wins)
+        cache.add(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(COUNT_GENERATION_KEY)
     if generation is None:
         return Post.objects.count()
     key = f"posts:count:{generation}"

@@ -31,6 +31,26 @@ def test_the_count_of_all_posts_is_read_from_the_cache_between_writes(
         assert post_count() == 3
 
 
+def test_a_cached_count_costs_two_cache_reads_and_no_write(monkeypatch):
+    PostFactory.create_batch(2)
+    post_count()
+    calls = []
+    for name in ("get", "add", "set"):
+        method = getattr(selectors.cache, name)
+        monkeypatch.setattr(
+            selectors.cache,
+            name,
+            lambda *args, _name=name, _method=method, **kwargs: (
+                calls.append(_name) or _method(*args, **kwargs)
+            ),
+        )
+
+    assert post_count() == 2
+
+    # Each is a round trip to Redis on every list page: the generation, then its count.
+    assert calls == ["get", "get"]
+
+
 def test_creating_and_deleting_a_post_start_a_new_count_now_and_on_commit(
     user, django_capture_on_commit_callbacks
 ):
