@@ -22,6 +22,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -323,8 +324,15 @@ def drive(options, servers, plans, workdir):
     return samples
 
 
+def stop_cleanly_on_sigterm():
+    """A SIGTERM (a CI timeout, ``kill``) ends the run through its ``finally``: the gunicorn
+    servers it started stop with it instead of serving on, orphaned."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv):
     options = arguments(argv)
+    stop_cleanly_on_sigterm()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian/Ubuntu: apt install wrk; macOS: brew install wrk)")
     base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)

@@ -2,6 +2,9 @@
 building the plan and the report. They assert what the helpers compute, never a timing."""
 
 import json
+import os
+import signal
+import time
 
 import pytest
 import report
@@ -187,3 +190,16 @@ def test_plot_writes_a_png(tmp_path):
 
 def test_each_size_gets_its_own_redis_database():
     assert run.redis_url_for("redis://127.0.0.1:6379/14", 1) == "redis://127.0.0.1:6379/15"
+
+
+def test_sigterm_ends_the_run_through_its_cleanup():
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        run.stop_cleanly_on_sigterm()
+        with pytest.raises(SystemExit) as stopped:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler runs at the next bytecode; never reached
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    assert stopped.value.code == 128 + signal.SIGTERM
