@@ -5,7 +5,7 @@ import logging
 import socket
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from config.settings.base import redis_cache
 from tests.factories import PostFactory, UserFactory
@@ -19,9 +19,12 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    cache.clear()
+    """Every test starts with empty caches: the shared one and the per-process fragments."""
+    for each in (cache, caches["fragments"]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches["fragments"]):
+        each.clear()
 
 
 @pytest.fixture
@@ -31,7 +34,8 @@ def redis_down(settings, caplog):
     with socket.socket() as closed:  # bound, never listening: connections are refused
         closed.bind(("127.0.0.1", 0))
         settings.CACHES = {
-            "default": redis_cache(f"redis://127.0.0.1:{closed.getsockname()[1]}/0")
+            **settings.CACHES,
+            "default": redis_cache(f"redis://127.0.0.1:{closed.getsockname()[1]}/0"),
         }
         caplog.set_level(logging.ERROR, logger="django_redis.cache")
         yield caplog

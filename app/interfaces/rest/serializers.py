@@ -17,6 +17,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
 from domain.posts.models import BODY_MAX_LENGTH, Post
 from domain.posts.permissions import can_edit_post
+from interfaces.fragments import post_fragment
 
 # Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
 # body at least one character that is not whitespace (the domain refuses blank posts). Python's
@@ -143,6 +144,23 @@ class PostSerializer(serializers.ModelSerializer):
 
     def get_can_edit(self, post) -> bool:
         return can_edit_post(self.context["request"].user, post)
+
+    VIEWER_FIELDS = ("liked", "can_edit")
+
+    def to_representation(self, post):
+        """What every viewer sees of this version of the post comes from the per-process
+        fragments cache (interfaces/fragments.py), keyed also by the site's address that the
+        image URLs start with; the viewer's own fields are added to each copy."""
+        request = self.context["request"]
+
+        def shared():
+            data = super(PostSerializer, self).to_representation(post)
+            for name in self.VIEWER_FIELDS:
+                del data[name]
+            return data
+
+        data = post_fragment("rest-post", post, shared, origin=request.build_absolute_uri("/"))
+        return {**data, "liked": post.liked, "can_edit": self.get_can_edit(post)}
 
 
 def list_filters(query_params):

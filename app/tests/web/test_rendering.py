@@ -12,13 +12,6 @@ from interfaces.web.templatetags.web import fast_reverse
 from tests.factories import PostFactory
 
 
-@pytest.fixture(autouse=True)
-def empty_fragments():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
-
-
 @pytest.mark.parametrize(
     "name, args",
     [("fbv:post_list", ()), ("cbv:post_detail", (42,)), ("fbv:post_like", (7,)), ("login", ())],

@@ -1,12 +1,10 @@
 """Template helpers that let one set of templates serve both flavours, and render a list page
 without paying for every link and every post each time (docs/performance.md)."""
 
-import hashlib
 from datetime import timedelta
 from functools import lru_cache
 
 from django import template
-from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -14,8 +12,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
 from domain.posts.permissions import can_edit_post
+from interfaces.fragments import post_fragment
 
 register = template.Library()
 
@@ -58,11 +58,19 @@ def post_url(context, name, *args):
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment):
+def age(moment, now=None):
     """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
-    if timezone.now() - moment < timedelta(minutes=1):
+    now = now or timezone.now()
+    # To the second: every request in that second shares the answer for a post (timesince,
+    # with its translations, is a tenth of a list page's rendering otherwise).
+    return _age(moment, now.replace(microsecond=0), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _age(moment, now, language):
+    if now - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment, depth=1)} ago"
+    return f"{timesince(moment, now, depth=1)} ago"
 
 
 CARD_TEMPLATE = "web/posts/_post.html"
@@ -71,17 +79,6 @@ CARD_TEMPLATE = "web/posts/_post.html"
 AGE_SLOT, CSRF_SLOT, PATH_SLOT, QUERY_SLOT = (
     mark_safe(f"<ublog-slot {name}>") for name in ("age", "csrf", "path", "query")
 )
-
-
-def _card_key(post, **variant):
-    """Named by everything the card shows of the post and by the variant (flavour, detail or
-    list, liked, may edit): a changed post has a new key, so no entry is ever stale."""
-    author = post.author.display_name if post.author_id else ""
-    shown = (
-        post.pk, post.body, post.author_id, author, post.created_at, post.updated_at,
-        post.image.name, post.thumbnail.name, post.like_count, post.liked, sorted(variant.items()),
-    )  # fmt: skip
-    return "post-card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 @register.simple_tag(takes_context=True)
@@ -93,12 +90,10 @@ def post_card(context, post, full=False):
     request = context["request"]
     can_edit = can_edit_post(request.user, post)
     flavour = flavour_of(request)
-    key = _card_key(post, flavour=flavour, full=full, can_edit=can_edit)
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
+
+    def render():
         card = context.template.engine.get_template(CARD_TEMPLATE)
-        html = card.render(
+        return card.render(
             template.Context(
                 {
                     "request": request,
@@ -114,12 +109,31 @@ def post_card(context, post, full=False):
                 autoescape=context.autoescape,
             )
         )
-        fragments.set(key, html)
-    full_path = request.get_full_path()
-    return mark_safe(
-        html.replace(AGE_SLOT, escape(age(post.created_at)))
-        # The page's one token (the context processor's), not a newly masked one per post.
-        .replace(CSRF_SLOT, escape(context.get("csrf_token") or get_token(request)))
-        .replace(PATH_SLOT, escape(full_path))
-        .replace(QUERY_SLOT, escape(urlencode(full_path)))
+
+    html = post_fragment(
+        "web-card", post, render, flavour=flavour, full=full, can_edit=can_edit, liked=post.liked
     )
+    slots = _page_slots(context)
+    return mark_safe(
+        html.replace(AGE_SLOT, escape(age(post.created_at, slots["now"])))
+        .replace(CSRF_SLOT, slots[CSRF_SLOT])
+        .replace(PATH_SLOT, slots[PATH_SLOT])
+        .replace(QUERY_SLOT, slots[QUERY_SLOT])
+    )
+
+
+def _page_slots(context):
+    """What the cards of one page share, worked out for the first card of the page and kept in
+    the render's own state for the others."""
+    slots = context.render_context.get(_page_slots)
+    if slots is None:
+        request = context["request"]
+        full_path = request.get_full_path()
+        slots = context.render_context[_page_slots] = {
+            "now": timezone.now(),
+            # The page's one token (the context processor's), not a newly masked one per post.
+            CSRF_SLOT: escape(context.get("csrf_token") or get_token(request)),
+            PATH_SLOT: escape(full_path),
+            QUERY_SLOT: escape(urlencode(full_path)),
+        }
+    return slots
