@@ -25,9 +25,9 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
+from graphene_django.settings import graphene_settings
 from graphene_django.views import HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
-from graphene_django.settings import graphene_settings
 from graphql import (
     ExecutionResult,
     GraphQLError,
