@@ -6,12 +6,13 @@ posts is kept in the cache between writes, and a deep page is found from the nea
 ordering index, through the index alone.
 """
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Value
@@ -85,7 +86,7 @@ def post_get(*, post_id, viewer=None):
     return _with_viewer_state(Post.objects.all(), viewer).get(pk=post_id)
 
 
-# The count of all posts lives under a key named by a generation that every create and delete
+# Counts live under keys named by a generation that every create, delete and change of a body
 # replaces (signals.py), once at once and once on commit: a reader that counted before the
 # commit stores its figure under a generation nobody asks for any more.
 COUNT_GENERATION_KEY = "posts:count:generation"
@@ -93,25 +94,42 @@ COUNT_TIMEOUT = 15 * 60
 
 
 def post_count_forget():
-    """Start a new count generation: the next ``post_count`` counts again."""
+    """Start a new count generation: the next ``post_count`` of any list counts again."""
     cache.set(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def post_count():
-    """How many posts there are: from the cache, counted at most once per generation. Without
-    a cache (an outage of a fail-open one) it counts every time."""
+def post_count(queryset=None):
+    """How many posts ``queryset`` (all of them by default) holds: from the cache, counted at
+    most once per generation and filter. Without a cache (an outage of a fail-open one) it
+    counts every time."""
+    queryset = Post.objects.all() if queryset is None else queryset
+    try:
+        filters = _filters_of(queryset)
+    except EmptyResultSet:  # .none(), or a filter nothing can match
+        return 0
     generation = cache.get(COUNT_GENERATION_KEY)
     if generation is None:  # first use, or a flushed cache: start one (a racing add wins)
         cache.add(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(COUNT_GENERATION_KEY)
     if generation is None:
-        return Post.objects.count()
-    key = f"posts:count:{generation}"
+        return queryset.count()
+    key = f"posts:count:{generation}:{filters}"
     count = cache.get(key)
     if count is None:
-        count = Post.objects.count()
+        count = queryset.count()
         cache.set(key, count, COUNT_TIMEOUT)
     return count
+
+
+def _filters_of(queryset):
+    """A name for the rows ``queryset`` selects: its WHERE clause and parameters, hashed. What
+    it annotates (the viewer's like state) or how it orders does not change its count."""
+    query = queryset.query
+    try:
+        where = query.get_compiler(queryset.db).compile(query.where)
+    except FullResultSet:  # no filter at all
+        where = ("", ())
+    return hashlib.sha256(repr(where).encode()).hexdigest()[:32]
 
 
 # From this offset on, a page is found through the ordering index alone (an index-only scan of
@@ -121,16 +139,13 @@ DEFERRED_JOIN_OFFSET = 200
 
 class PostPaginator(Paginator):
     """Django's paginator (page numbers, count, next/previous) made flat in the table size:
-    the unfiltered count comes from ``post_count``, and a page past the middle is read from
+    every count comes from ``post_count``, and a page past the middle is read from
     the other end of the ordering (newest-first reversed), so the last page is as cheap as the
     first. Every interface paginates with it."""
 
     @cached_property
     def count(self):
-        queryset = self.object_list
-        if queryset.model is Post and not queryset.query.has_filters():
-            return post_count()
-        return super().count
+        return post_count(self.object_list)
 
     def page(self, number):
         number = self.validate_number(number)

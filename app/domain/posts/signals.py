@@ -1,4 +1,5 @@
-"""Keeping the cached count of posts exact: every create and delete starts a new generation."""
+"""Keeping the cached counts of posts exact: every create and delete, and every change of a body
+(a search's count may change with it), starts a new generation."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -8,9 +9,10 @@ from .models import Post
 from .selectors import post_count_forget
 
 
-@receiver(post_save, sender=Post, dispatch_uid="posts-count-created")
-def _post_created(sender, instance, created, **kwargs):
-    if created:
+@receiver(post_save, sender=Post, dispatch_uid="posts-count-saved")
+def _post_saved(sender, instance, created, update_fields, **kwargs):
+    # A like or a thumbnail changes no count.
+    if created or update_fields is None or "body" in update_fields:
         _forget_count()
 
 

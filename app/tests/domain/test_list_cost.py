@@ -68,13 +68,40 @@ def test_creating_and_deleting_a_post_start_a_new_count_now_and_on_commit(
     assert post_count() == 0
 
 
-def test_an_edit_keeps_the_count(user, post):
+def test_a_new_body_starts_a_new_count_and_a_like_does_not(user, other_user, post):
     post_count()
     before = generation()
 
-    services.post_update(post=post, actor=user, body="Edited")
-
+    services.post_like(post=post, user=other_user)
     assert generation() == before
+
+    services.post_update(post=post, actor=user, body="Edited")
+    assert generation() != before
+
+
+def test_filtered_counts_are_cached_per_filter_and_exact_after_an_edit(
+    user, post, django_assert_num_queries
+):
+    PostFactory(body="Zephyr over the hills", author=user)
+    searched = post_list(search="zephyr")
+    assert post_count(searched) == 1
+    assert post_count(post_list(author=user.pk)) == 2
+    # The viewer's like state is annotated, not filtered: the same count serves every viewer.
+    with django_assert_num_queries(0):
+        assert post_count(post_list(search="zephyr", viewer=user)) == 1
+        assert post_count(post_list(author=user.pk, viewer=user)) == 2
+
+    services.post_update(post=post, actor=user, body="A zephyr too")
+
+    assert post_count(post_list(search="zephyr")) == 2
+    assert post_count(post_list(search="nothing like it")) == 0
+
+
+def test_a_list_nothing_can_match_counts_zero_without_asking(django_assert_num_queries):
+    PostFactory()
+    with django_assert_num_queries(0):
+        assert post_count(post_list(search="\x00")) == 0
+        assert post_count(Post.objects.filter(pk__in=[])) == 0
 
 
 def test_without_a_working_cache_every_count_reads_the_table(monkeypatch):
@@ -85,8 +112,9 @@ def test_without_a_working_cache_every_count_reads_the_table(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert post_count() == 2
         assert post_count() == 2
+        assert post_count(post_list(search="post")) == 2
 
-    assert len(queries) == 2
+    assert len(queries) == 3
 
 
 def test_filtered_lists_count_their_own_rows(user):
