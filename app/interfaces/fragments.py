@@ -8,14 +8,22 @@ after the cache, never cached per viewer. The web cards and the REST representat
 (docs/performance.md).
 """
 
+from __future__ import annotations
+
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import caches
 
+from domain.posts.models import Post
 
-def post_version(post, **variant):
+Fragment = TypeVar("Fragment")
+
+
+def post_version(post: Post, **variant: object) -> str:
     """A name for this version of ``post`` as shown in ``variant`` (the keyword arguments)."""
-    author = post.author.display_name if post.author_id else ""
+    author = post.author.display_name if post.author is not None else ""
     shown = (
         post.pk, post.body, post.author_id, author, post.created_at, post.updated_at,
         post.image.name, post.thumbnail.name, post.like_count, sorted(variant.items()),
@@ -23,12 +31,14 @@ def post_version(post, **variant):
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
-def post_fragment(kind, post, render, **variant):
+def post_fragment(
+    kind: str, post: Post, render: Callable[[], Fragment], **variant: object
+) -> Fragment:
     """``render()``'s result for this version of ``post`` and ``variant``, rendered at most once
     per process; ``kind`` keeps the web's HTML and the API's data apart."""
     fragments = caches["fragments"]
     key = f"{kind}:{post_version(post, **variant)}"
-    fragment = fragments.get(key)
+    fragment: Fragment | None = fragments.get(key)
     if fragment is None:
         fragment = render()
         fragments.set(key, fragment)
