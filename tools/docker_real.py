@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "app"))
 from tests.e2e.maildev import Maildev, activation_link  # noqa: E402
+from tests.live import free_port  # noqa: E402
 
 STATE = ROOT / ".docker-real"
 IMAGE = "ublog:docker-real"
@@ -53,12 +53,6 @@ APP_SERVICES = ["backend", "celery_default", "beat"]
 MAILDEV_VERSION = "3.0.0"
 PASSWORD = "docker-real-Password-1"
 FIGURES = {}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port(name):

@@ -185,6 +185,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
+# The page an activation email links to (the web's; djoser calls its setting the same). The
+# domain writes it into the email and knows no interface's URLs; the login link in its other
+# email comes from LOGIN_URL. app/tests/domain/test_accounts.py holds both to the URLconf.
+ACTIVATION_URL = "/accounts/activate/{uidb64}/{token}/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # Activation links are Django password-reset style tokens; this is their lifetime in seconds.
@@ -266,8 +270,8 @@ REST_FRAMEWORK = {
         "interfaces.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
-    "PAGE_SIZE": 20,
+    # No DEFAULT_PAGINATION_CLASS or PAGE_SIZE: the post lists name PostPagination, whose page
+    # size is the domain's (selectors.page_size_clean), the one every interface uses.
     # One policy for every interface (web, REST, GraphQL): interfaces/throttling.py. Counters
     # are in the default cache: per process without REDIS_URL (N workers, N times the budget).
     "DEFAULT_THROTTLE_RATES": {

@@ -12,7 +12,7 @@ from domain.outbox.services import outbox_enqueue
 
 from .images import make_thumbnail, validate_post_image
 from .models import BODY_MAX_LENGTH, Like, Post
-from .permissions import can_edit_post, can_like, is_member
+from .permissions import NOT_YOUR_POST, can_edit_post, can_like, is_member
 
 
 def _clean_body(body):
@@ -66,7 +66,9 @@ def post_create(*, author, body, image=None):
 def post_update(*, post, actor, body=None, image=None, remove_image=False):
     """Change the body and/or image; ``None`` leaves a field as it is."""
     if not can_edit_post(actor, post):
-        raise PermissionDenied("You can only edit your own posts.")
+        raise PermissionDenied(NOT_YOUR_POST)
+    if body is None and not image and not (remove_image and post.image):
+        return post  # nothing to change: saving would still move ``updated_at``
     if body is not None:
         post.body = _clean_body(body)
     old_files = []
@@ -106,7 +108,7 @@ def post_delete(*, post, actor):
     """Delete a post with its likes and files; one deleted meanwhile raises
     ``Post.DoesNotExist``."""
     if not can_edit_post(actor, post):
-        raise PermissionDenied("You can only delete your own posts.")
+        raise PermissionDenied(NOT_YOUR_POST)
     with transaction.atomic():
         _lock_post(post, for_delete=True)
         files = [post.image, post.thumbnail]

@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_encode
 from domain.accounts.models import User
 from domain.accounts.tokens import activation_token
 from domain.posts.models import Like, Post
+from domain.posts.permissions import NOT_YOUR_POST
 from tests.factories import (
     PASSWORD,
     LikeFactory,
@@ -123,7 +124,7 @@ def test_other_user_cannot_update(client, gql, other_user, post):
     response = gql(UPDATE, {"id": post.pk, "body": "Hijacked"})
 
     assert error_of(response)["extensions"] == {"code": "FORBIDDEN"}
-    assert error_of(response)["message"] == "You can only edit your own posts."
+    assert error_of(response)["message"] == NOT_YOUR_POST
     post.refresh_from_db()
     assert post.body != "Hijacked"
 

@@ -121,6 +121,13 @@ class GraphQLAdapter(Adapter):
         )
         return self._outcome(result, "updatePost")
 
+    def update_post_with_nothing(self, post_id):
+        result = self.execute(
+            f"mutation($id: ID!) {{ updatePost(id: $id) {{ post {{ {POST_FIELDS} }} }} }}",
+            {"id": post_id},
+        )
+        return self._outcome(result, "updatePost")
+
     def delete_post(self, post_id):
         result = self.execute(
             "mutation($id: ID!) { deletePost(id: $id) { deletedId } }", {"id": post_id}
