@@ -95,18 +95,19 @@ def user_signup(*, email, password, display_name=""):
     return None
 
 
-def _schedule_activation_email(user):
-    from .tasks import send_activation_email
+# Tasks are queued by name: tasks.py imports this module (tasks call services), never the reverse.
+ACTIVATION_EMAIL_TASK = "domain.accounts.tasks.send_activation_email"
+EXISTING_ACCOUNT_EMAIL_TASK = "domain.accounts.tasks.send_existing_account_email"
 
+
+def _schedule_activation_email(user):
     # Through the outbox, in the signup's transaction: a broker outage delays the email (the
     # drain queues it once the broker is back), it never loses it.
-    outbox_enqueue(send_activation_email, user.pk)
+    outbox_enqueue(ACTIVATION_EMAIL_TASK, user.pk)
 
 
 def _schedule_existing_account_email(user):
-    from .tasks import send_existing_account_email
-
-    outbox_enqueue(send_existing_account_email, user.pk)
+    outbox_enqueue(EXISTING_ACCOUNT_EMAIL_TASK, user.pk)
 
 
 def existing_account_email_send(*, user):

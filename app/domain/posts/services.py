@@ -40,10 +40,12 @@ def _clean_image(image):
     return image
 
 
-def _schedule_thumbnail(post):
-    from .tasks import make_post_thumbnail
+# Tasks are queued by name: tasks.py imports this module (tasks call services), never the reverse.
+MAKE_THUMBNAIL_TASK = "domain.posts.tasks.make_post_thumbnail"
 
-    outbox_enqueue(make_post_thumbnail, post.pk)  # queued on commit, or later by the drain
+
+def _schedule_thumbnail(post):
+    outbox_enqueue(MAKE_THUMBNAIL_TASK, post.pk)  # queued on commit, or later by the drain
 
 
 @transaction.atomic

@@ -118,6 +118,10 @@ def test_the_domain_writes_no_url_of_an_interface():
     assert found == []
 
 
+def test_no_two_modules_of_the_domain_import_each_other():
+    assert find_cycle(import_graph(modules_under("domain"))) is None
+
+
 def test_no_two_modules_of_the_interfaces_import_each_other():
     assert find_cycle(import_graph(modules_under("interfaces"))) is None
 
