@@ -2,6 +2,8 @@
 or, if the broker is down, by the drain once it is back; never lost, never queued twice."""
 
 import logging
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -20,6 +22,7 @@ from domain.outbox.tasks import drain_outbox
 from domain.posts import services as posts
 from domain.posts.models import Post
 from tests.factories import PASSWORD, image_upload
+from tests.helpers import APP_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,21 @@ def test_a_task_name_that_names_no_task_is_refused_at_once():
 )
 def test_the_services_name_registered_tasks(name):
     assert current_app.tasks[name].name == name
+
+
+def test_a_process_that_is_no_worker_knows_the_tasks_too():
+    # Celery's autodiscovery imports the tasks modules only in a worker; the services queue
+    # them by name from web processes, whose apps' ready() import them.
+    names = [posts.MAKE_THUMBNAIL_TASK, accounts.ACTIVATION_EMAIL_TASK]
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        f"print(all(name in current_app.tasks for name in {names!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=APP_DIR, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
 
 
 def sign_up(capture, email="outage@example.com"):
