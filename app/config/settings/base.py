@@ -14,9 +14,12 @@ APP_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = APP_DIR.parent
 
 env = environ.Env()
-# ENV_FILE="" disables reading a .env file (the tests do that, so a developer's .env can't leak).
+# A .env file is read only where the developer opts in, as in cookiecutter-django: the sessions
+# that run the app for a developer (nox -s dev/worker/beat/manage, the compose dev stack) set
+# DJANGO_READ_DOT_ENV_FILE=true; the test settings turn it off whatever the shell says.
+READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)
 ENV_FILE = env.str("ENV_FILE", default=str(REPO_DIR / ".env"))
-if ENV_FILE and Path(ENV_FILE).is_file():
+if READ_DOT_ENV_FILE and ENV_FILE and Path(ENV_FILE).is_file():
     env.read_env(ENV_FILE)
 
 # --- Core -------------------------------------------------------------------------------------

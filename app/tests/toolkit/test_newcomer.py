@@ -31,6 +31,7 @@ class FakeSession:
     def __init__(self, location, posargs=()):
         self.virtualenv = SimpleNamespace(location=str(location))
         self.posargs = list(posargs)
+        self.env = {}
         self.calls = []
 
     def log(self, message):
@@ -224,6 +225,18 @@ def test_manage_session_runs_any_manage_py_command(noxfile, tmp_path):
     calls = run_session(noxfile, "manage_command", tmp_path, posargs=["createsuperuser"])
 
     assert calls[-1] == ("run", "python", "app/manage.py", "createsuperuser")
+
+
+@pytest.mark.parametrize("name", ["dev", "worker", "beat", "manage_command"])
+def test_the_sessions_that_run_ublog_for_a_developer_read_the_dotenv(
+    noxfile, tmp_path, monkeypatch, name
+):
+    monkeypatch.delenv("DJANGO_READ_DOT_ENV_FILE", raising=False)
+    session = FakeSession(tmp_path)
+
+    getattr(noxfile, name)(session)
+
+    assert session.env["DJANGO_READ_DOT_ENV_FILE"] == "true"
 
 
 def test_make_superuser_migrates_then_asks_for_the_superuser():

@@ -21,6 +21,8 @@ def manage(*args, **env):
     }
     environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.production"})
     environment.update(env)
+    # None unsets a variable (the test process itself runs with DJANGO_READ_DOT_ENV_FILE=false).
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT / "app",
@@ -96,20 +98,52 @@ def test_service_urls_switch_to_postgres_redis_and_smtp():
     ]
 
 
-def test_a_dotenv_file_is_read_when_present(tmp_path):
+def setting_with_dotenv(tmp_path, name, dotenv, **env):
+    """``settings.<name>`` in a fresh process whose .env file holds ``dotenv``."""
     env_file = tmp_path / ".env"
-    env_file.write_text("SITE_URL=https://from-dotenv.example\n")
-
+    env_file.write_text(dotenv)
     result = manage(
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings; print(settings.SITE_URL)",
-        DJANGO_SETTINGS_MODULE="config.settings.local",
+        f"from django.conf import settings; print(settings.{name})",
         ENV_FILE=str(env_file),
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("opt_in, read", [("true", True), (None, False), ("false", False)])
+def test_a_dotenv_file_is_read_only_where_the_developer_opts_in(tmp_path, opt_in, read):
+    site_url = setting_with_dotenv(
+        tmp_path,
+        "SITE_URL",
+        "SITE_URL=https://from-dotenv.example\n",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DJANGO_READ_DOT_ENV_FILE=opt_in,
     )
 
-    assert result.stdout.strip() == "https://from-dotenv.example"
+    assert (site_url == "https://from-dotenv.example") is read
+
+
+def test_the_test_settings_ignore_a_hostile_dotenv_even_when_it_is_opted_in(tmp_path, settings):
+    # The .env of issue 14: every upload would be "too large", and six contract tests failed.
+    hostile = "POST_IMAGE_MAX_BYTES=1\nTHROTTLE_SIGNUP=0/hour\n"
+    read = {
+        module: setting_with_dotenv(
+            tmp_path,
+            "POST_IMAGE_MAX_BYTES, settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['signup']",
+            hostile,
+            DJANGO_SETTINGS_MODULE=module,
+            DJANGO_READ_DOT_ENV_FILE="true",
+        )
+        for module in ("config.settings.local", "config.settings.test")
+    }
+
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert read["config.settings.local"] == "1 0/hour"  # the file would bite anywhere else
+    assert read["config.settings.test"] == f"{settings.POST_IMAGE_MAX_BYTES} {rates['signup']}"
 
 
 def test_every_variable_the_settings_read_is_documented_in_env_example():
