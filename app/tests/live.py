@@ -11,7 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-APP_DIR = Path(__file__).resolve().parents[1]
+from tests.helpers import APP_DIR
+
 BIN = Path(sys.executable).parent
 
 

@@ -20,13 +20,14 @@ from domain.accounts.services import (
 )
 from domain.accounts.tokens import activation_token
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import activation_parts
 
 pytestmark = pytest.mark.django_db
 
 
 def link_parts(link):
-    uidb64, token = link.rstrip("/").split("/")[-2:]
-    return uidb64, token
+    parts = activation_parts(link)
+    return parts["uid"], parts["token"]
 
 
 def test_the_activation_url_setting_names_the_web_activation_page(settings):

@@ -5,11 +5,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
+
 GOOD_KEY = "k3y-" + "".join(chr(ord("a") + (i * 7) % 26) for i in range(60))
 
 
@@ -25,7 +25,7 @@ def manage(*args, **env):
     environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT / "app",
+        cwd=REPO_DIR / "app",
         env=environment,
         capture_output=True,
         text=True,
@@ -147,9 +147,9 @@ def test_the_test_settings_ignore_a_hostile_dotenv_even_when_it_is_opted_in(tmp_
 
 
 def test_every_variable_the_settings_read_is_documented_in_env_example():
-    source = "\n".join(p.read_text() for p in (ROOT / "app/config/settings").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (REPO_DIR / "app/config/settings").glob("*.py"))
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
-    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(re.findall(r"^([A-Z_]+)=", (REPO_DIR / ".env.example").read_text(), re.M))
 
     assert read, "the pattern no longer finds env reads"
     assert read - documented == set()

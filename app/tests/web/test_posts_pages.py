@@ -11,14 +11,11 @@ from django.utils import timezone
 from domain.posts.models import Post
 from domain.posts.permissions import NOT_YOUR_POST
 from tests.factories import PostFactory, image_upload, text_upload
+from tests.helpers import messages_of
 
 
 def url(flavour, name, *args):
     return reverse(f"{flavour}:{name}", args=args)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- List ---------------------------------------------------------------------------------------
