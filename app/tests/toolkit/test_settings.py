@@ -47,6 +47,21 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     assert "Set SECRET_KEY" in result.stderr
 
 
+def settings_value(expression, **env):
+    """``expression`` (over ``settings``) printed by a fresh process with ``env``; production
+    settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise."""
+    code = f"from django.conf import settings; print({expression})"
+    result = manage("shell", "--no-imports", "-c", code, SECRET_KEY=GOOD_KEY, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+SERVICES = (
+    "settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
+    " settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND"
+)
+
+
 def test_production_passes_check_deploy_with_zero_warnings():
     result = manage("check", "--deploy", "--fail-level", "DEBUG", SECRET_KEY=GOOD_KEY)
 
@@ -55,17 +70,9 @@ def test_production_passes_check_deploy_with_zero_warnings():
 
 
 def test_embedded_defaults_need_no_environment():
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'],"
-        " s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.EMAIL_BACKEND)",
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-    )
+    services = settings_value(SERVICES, DJANGO_SETTINGS_MODULE="config.settings.local")
 
-    assert result.stdout.split() == [
+    assert services.split() == [
         "django.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
         "memory://",
@@ -75,20 +82,15 @@ def test_embedded_defaults_need_no_environment():
 
 
 def test_service_urls_switch_to_postgres_redis_and_smtp():
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'],"
-        " s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.EMAIL_BACKEND, s.EMAIL_HOST)",
+    services = settings_value(
+        f"{SERVICES}, settings.EMAIL_HOST",
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DATABASE_URL="postgres://u:p@db:5432/ublog",
         REDIS_URL="redis://cache:6379/0",
         EMAIL_URL="smtp://mail:1025",
     )
 
-    assert result.stdout.split() == [
+    assert services.split() == [
         "config.postgresql",
         "django_redis.cache.RedisCache",
         "redis://cache:6379/0",
@@ -98,27 +100,18 @@ def test_service_urls_switch_to_postgres_redis_and_smtp():
     ]
 
 
-def setting_with_dotenv(tmp_path, name, dotenv, **env):
-    """``settings.<name>`` in a fresh process whose .env file holds ``dotenv``."""
+def setting_with_dotenv(tmp_path, expression, dotenv, **env):
+    """``settings_value`` in a process whose .env file holds ``dotenv``."""
     env_file = tmp_path / ".env"
     env_file.write_text(dotenv)
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        f"from django.conf import settings; print(settings.{name})",
-        ENV_FILE=str(env_file),
-        **env,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return settings_value(expression, ENV_FILE=str(env_file), **env)
 
 
 @pytest.mark.parametrize("opt_in, read", [("true", True), (None, False), ("false", False)])
 def test_a_dotenv_file_is_read_only_where_the_developer_opts_in(tmp_path, opt_in, read):
     site_url = setting_with_dotenv(
         tmp_path,
-        "SITE_URL",
+        "settings.SITE_URL",
         "SITE_URL=https://from-dotenv.example\n",
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DJANGO_READ_DOT_ENV_FILE=opt_in,
@@ -133,7 +126,8 @@ def test_the_test_settings_ignore_a_hostile_dotenv_even_when_it_is_opted_in(tmp_
     read = {
         module: setting_with_dotenv(
             tmp_path,
-            "POST_IMAGE_MAX_BYTES, settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['signup']",
+            "settings.POST_IMAGE_MAX_BYTES,"
+            " settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['signup']",
             hostile,
             DJANGO_SETTINGS_MODULE=module,
             DJANGO_READ_DOT_ENV_FILE="true",
@@ -155,20 +149,13 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
     assert read - documented == set()
 
 
-def _settings_value(expression, **env):
-    code = f"from django.conf import settings; print({expression})"
-    result = manage("shell", "--no-imports", "-c", code, SECRET_KEY=GOOD_KEY, **env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
 @pytest.mark.parametrize(
     "redis_url, engine",
     [("redis://127.0.0.1:6379/0", "cached_db"), ("", "db")],
     ids=["redis", "embedded"],
 )
 def test_sessions_are_cached_in_front_of_the_database_when_redis_is_configured(redis_url, engine):
-    assert _settings_value("settings.SESSION_ENGINE", REDIS_URL=redis_url) == (
+    assert settings_value("settings.SESSION_ENGINE", REDIS_URL=redis_url) == (
         f"django.contrib.sessions.backends.{engine}"
     )
 
@@ -178,4 +165,4 @@ def test_connection_health_checks_are_opt_in(value, expected):
     env = {} if value is None else {"CONN_HEALTH_CHECKS": value}
     expression = "settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
 
-    assert _settings_value(expression, **env) == expected
+    assert settings_value(expression, **env) == expected
