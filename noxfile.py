@@ -21,8 +21,9 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests"]
 
-# Tests never read a developer's .env: only what the session or CI exports counts.
-TEST_ENV = {"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+# Tests never read a developer's .env (config/settings/test.py sees to it): only what the session
+# or CI exports counts.
+TEST_ENV = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
 # The unit suite's pytest arguments, with the 100% gate (pyproject.toml); docker_test and
 # docker_real run the same ones inside a container.
 UNIT_TESTS = [
@@ -53,6 +54,12 @@ def install_dev(session):
 
 def manage(session, *args, **kwargs):
     session.run("python", "app/manage.py", *args, **kwargs)
+
+
+def read_dot_env(session):
+    """The sessions that run μblog for a developer read their .env (the settings read one only
+    when asked: DJANGO_READ_DOT_ENV_FILE); a value exported in the shell wins."""
+    session.env["DJANGO_READ_DOT_ENV_FILE"] = os.environ.get("DJANGO_READ_DOT_ENV_FILE", "true")
 
 
 @nox.session(python=PYTHON)
@@ -140,6 +147,7 @@ def api_fuzz(session):
 def dev(session):
     """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
+    read_dot_env(session)
     if (ROOT / ".git").exists() and shutil.which("git"):
         session.run("pre-commit", "install", silent=True)
     manage(session, "migrate", "--noinput")
@@ -155,6 +163,7 @@ def dev(session):
 def worker(session):
     """Run a Celery worker for the default queue (needs REDIS_URL)."""
     install_dev(session)
+    read_dot_env(session)
     session.run(
         "celery",
         "--workdir",
@@ -174,6 +183,7 @@ def worker(session):
 def beat(session):
     """Run Celery beat, which schedules the purge of never-activated accounts (needs REDIS_URL)."""
     install_dev(session)
+    read_dot_env(session)
     session.run(
         "celery", "--workdir", "app", "-A", "config", "beat", "-l", "INFO", *session.posargs
     )
@@ -269,6 +279,7 @@ def docs_exec(session):
 def manage_command(session):
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
+    read_dot_env(session)
     manage(session, *session.posargs)
 
 

@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -40,7 +39,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "app"))
-from tests.e2e.maildev import Maildev, activation_link  # noqa: E402
+from tests.e2e.maildev import Maildev  # noqa: E402
+from tests.helpers import activation_link_in  # noqa: E402
+from tests.live import free_port  # noqa: E402
 
 STATE = ROOT / ".docker-real"
 IMAGE = "ublog:docker-real"
@@ -53,12 +54,6 @@ APP_SERVICES = ["backend", "celery_default", "beat"]
 MAILDEV_VERSION = "3.0.0"
 PASSWORD = "docker-real-Password-1"
 FIGURES = {}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port(name):
@@ -241,7 +236,7 @@ def check_signup_mail_and_activation(site, mailbox):
     email = f"docker-real-{uuid.uuid4().hex[:10]}@example.com"
     api("POST", f"{site}/api/auth/signup/", {"email": email, "password": PASSWORD}, expect=202)
     message = mailbox.wait_for(email, timeout=90)
-    link = activation_link(message["text"])
+    link = activation_link_in(message["text"])
     assert link.startswith(site), link
     uid, token = link.rstrip("/").split("/")[-2:]
     api("POST", f"{site}/api/auth/activate/", {"uid": uid, "token": token})

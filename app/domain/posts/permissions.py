@@ -1,5 +1,8 @@
 """Who may do what with posts. The only place these questions are answered."""
 
+# What a refusal to edit or delete a post says, in every interface.
+NOT_YOUR_POST = "You can only edit or delete your own posts."
+
 
 def is_member(user):
     """A signed-in, activated account."""

@@ -46,12 +46,8 @@ def bad_user_input(field_errors):
     )
 
 
-def unauthenticated(error=None, *, message=None):
-    """An error for a refused credential; ``error`` is a DRF/simplejwt AuthenticationFailed,
-    whose detail is a string or simplejwt's ``{"detail": ..., "code": ...}``."""
-    if message is None:
-        detail = error.detail
-        message = str(detail["detail"] if isinstance(detail, dict) else detail)
+def unauthenticated(message):
+    """An error for a refused credential (``interfaces.authentication.CredentialsRefused``)."""
     return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
 
 

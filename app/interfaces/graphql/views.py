@@ -39,11 +39,10 @@ from graphql import (
     specified_rules,
     validate,
 )
-from rest_framework.exceptions import AuthenticationFailed
 
-from interfaces.authentication import JWTAuthentication
+from interfaces.authentication import CredentialsRefused, bearer_challenge, bearer_user
 
-from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
+from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, UNAUTHENTICATED
 from .limits import CostLimit, IntrospectionSwitch
 
 logger = logging.getLogger(__name__)
@@ -183,15 +182,14 @@ class GraphQLView(FileUploadGraphQLView):
         return csrf_exempt(super().as_view(**initkwargs))
 
     def dispatch(self, request, *args, **kwargs):
-        jwt = JWTAuthentication()
         try:
-            credentials = jwt.authenticate(request)
-        except AuthenticationFailed as error:
-            response = _error_response(401, unauthenticated(error).message, "UNAUTHENTICATED")
-            response["WWW-Authenticate"] = jwt.authenticate_header(request)
+            user = bearer_user(request)
+        except CredentialsRefused as error:
+            response = _error_response(401, str(error), UNAUTHENTICATED)
+            response["WWW-Authenticate"] = bearer_challenge()
             return response
-        if credentials is not None:
-            request.user = credentials[0]
+        if user is not None:
+            request.user = user
         elif request.user.is_authenticated:
             reason = _CsrfCheck(lambda request: None).process_view(request, None, (), {})
             if reason:

@@ -11,12 +11,12 @@ from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
-from domain.posts.models import BODY_MAX_LENGTH, Post
+from domain.posts.models import BODY_MAX_LENGTH, PUBLIC_FIELDS, Post
 from domain.posts.permissions import can_edit_post
+from interfaces.authentication import TokenRefreshSerializer
 from interfaces.fragments import post_fragment
 
 # Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
@@ -115,6 +115,10 @@ class AuthorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What a post shows that depends on who is looking (never cached, see to_representation).
+VIEWER_FIELDS = ("liked", "can_edit")
+
+
 class PostSerializer(serializers.ModelSerializer):
     image = serializers.ImageField(read_only=True, allow_null=True, help_text="Absolute URL.")
     thumbnail = serializers.ImageField(
@@ -128,24 +132,11 @@ class PostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = [
-            "id",
-            "body",
-            "image",
-            "thumbnail",
-            "author",
-            "created_at",
-            "updated_at",
-            "like_count",
-            "liked",
-            "can_edit",
-        ]
+        fields = [*PUBLIC_FIELDS, *VIEWER_FIELDS]
         read_only_fields = fields
 
     def get_can_edit(self, post) -> bool:
         return can_edit_post(self.context["request"].user, post)
-
-    VIEWER_FIELDS = ("liked", "can_edit")
 
     def to_representation(self, post):
         """What every viewer sees of this version of the post comes from the per-process
@@ -155,7 +146,7 @@ class PostSerializer(serializers.ModelSerializer):
 
         def shared():
             data = super(PostSerializer, self).to_representation(post)
-            for name in self.VIEWER_FIELDS:
+            for name in VIEWER_FIELDS:
                 del data[name]
             return data
 
@@ -272,14 +263,6 @@ class TokenPairSerializer(serializers.Serializer):
 
 class TokenRefreshInputSerializer(TokenRefreshSerializer):
     refresh = TextField(write_only=True)
-
-    def validate(self, attrs):
-        try:
-            return super().validate(attrs)
-        except User.DoesNotExist:  # simplejwt looks the user up unguarded: purged accounts
-            raise AuthenticationFailed(
-                self.error_messages["no_active_account"], "no_active_account"
-            )
 
 
 class AccessTokenSerializer(serializers.Serializer):

@@ -1,21 +1,20 @@
 """pre-commit works with only a package registry and runs the versions poetry.lock pins."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
 
 
 def hooks():
-    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    config = yaml.safe_load((REPO_DIR / ".pre-commit-config.yaml").read_text())
     return config["repos"]
 
 
 def locked_versions():
     pins = re.findall(
-        r"^([A-Za-z0-9_.-]+)==([^ ;\n]+)", (ROOT / "requirements_dev.txt").read_text(), re.M
+        r"^([A-Za-z0-9_.-]+)==([^ ;\n]+)", (REPO_DIR / "requirements_dev.txt").read_text(), re.M
     )
     return {name.lower().replace("_", "-"): version for name, version in pins}
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domain.posts.models import Post
-from domain.posts.permissions import can_edit_post
+from domain.posts.permissions import NOT_YOUR_POST, can_edit_post
 from domain.posts.selectors import post_get, post_page
 from domain.posts.services import (
     post_create,
@@ -52,7 +52,7 @@ def post_list(request):
             search=query.get("search", "").strip(),
             author=query.get("author"),
             page=query.get("page"),
-            page_size=query.get("page_size") or 20,
+            page_size=query.get("page_size") or None,  # an empty field: not asked
         )
     except ValidationError as error:
         return bad_query(request, error)
@@ -88,8 +88,8 @@ def post_new(request):
 def post_edit(request, post_id):
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
-        return denied(request, PermissionDenied("You can only edit your own posts."))
-    form = PostEditForm(request.POST or None, request.FILES or None, initial={"body": post.body})
+        return denied(request, PermissionDenied(NOT_YOUR_POST))
+    form = PostEditForm(*_form_data(request), initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
             with gone_is_404():
@@ -113,7 +113,7 @@ def post_edit(request, post_id):
 def post_delete_view(request, post_id):
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
-        return denied(request, PermissionDenied("You can only delete your own posts."))
+        return denied(request, PermissionDenied(NOT_YOUR_POST))
     if request.method == "POST":
         with gone_is_404():
             post_delete(post=post, actor=request.user)

@@ -52,6 +52,11 @@ class Adapter:
     def list_posts(self, *, page=None, page_size=None, search=None, author=None):
         raise NotImplementedError
 
+    def list_with_page_size(self, page_size):
+        """Ask for a page of ``page_size`` posts: OK, or INVALID with what the client was told
+        in ``answer``."""
+        raise NotImplementedError
+
     def get_post(self, post_id):
         raise NotImplementedError
 
@@ -59,6 +64,10 @@ class Adapter:
         raise NotImplementedError
 
     def update_post(self, post_id, *, body):
+        raise NotImplementedError
+
+    def update_post_with_nothing(self, post_id):
+        """An edit that sends no field at all (an empty form POST, an empty PATCH...)."""
         raise NotImplementedError
 
     def delete_post(self, post_id):

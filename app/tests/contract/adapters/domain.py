@@ -53,13 +53,20 @@ class DomainAdapter(Adapter):
         page = selectors.post_page(
             viewer=self.user,
             page=page or 1,
-            page_size=page_size or 20,
+            page_size=page_size,
             search=search,
             author=author,
         )
         return Listing(
             ids=[post.pk for post in page.posts], count=page.count, has_next=page.has_next
         )
+
+    def list_with_page_size(self, page_size):
+        try:
+            selectors.post_page(viewer=self.user, page_size=page_size)
+        except ValidationError as error:
+            return Outcome(INVALID, errors=frozenset(error.message_dict), answer=str(error))
+        return Outcome(OK)
 
     def get_post(self, post_id):
         return self._call(lambda: self._post(post_id))
@@ -71,6 +78,9 @@ class DomainAdapter(Adapter):
         return self._call(
             lambda: services.post_update(post=self._post(post_id), actor=self.user, body=body)
         )
+
+    def update_post_with_nothing(self, post_id):
+        return self._call(lambda: services.post_update(post=self._post(post_id), actor=self.user))
 
     def delete_post(self, post_id):
         return self._call(lambda: services.post_delete(post=self._post(post_id), actor=self.user))

@@ -94,6 +94,13 @@ class MtvAdapter(Adapter):
             has_next=parsed.listing["data-has-next"] == "true",
         )
 
+    def list_with_page_size(self, page_size):
+        response = self.client.get(self._url("post_list"), {"page_size": page_size})
+        if response.status_code == 200:
+            return Outcome(OK)
+        assert response.status_code == 400, response.status_code
+        return Outcome(INVALID, answer=response.content.decode())
+
     def get_post(self, post_id):
         return self._outcome(self.client.get(self._url("post_detail", post_id)))
 
@@ -103,6 +110,9 @@ class MtvAdapter(Adapter):
 
     def update_post(self, post_id, *, body):
         return self._outcome(self.client.post(self._url("post_edit", post_id), {"body": body}))
+
+    def update_post_with_nothing(self, post_id):
+        return self._outcome(self.client.post(self._url("post_edit", post_id)))
 
     def delete_post(self, post_id):
         return self._outcome(self.client.post(self._url("post_delete", post_id)))
