@@ -7,9 +7,7 @@ import pytest
 
 from interfaces.graphql import views
 from tests.factories import PostFactory
-
-from .conftest import URL
-from .helpers import error_of
+from tests.helpers import GRAPHQL_URL, graphql_error_of
 
 POSTS = "{ posts { count posts { id body } } }"
 pytestmark = pytest.mark.django_db
@@ -46,7 +44,7 @@ def test_a_valid_document_is_parsed_once(gql, parses):
 
 def test_an_invalid_document_is_checked_every_time(gql, parses):
     for _ in range(2):
-        assert "Cannot query field 'nope'" in error_of(gql("{ nope }"))["message"]
+        assert "Cannot query field 'nope'" in graphql_error_of(gql("{ nope }"))["message"]
 
     assert parses == ["{ nope }", "{ nope }"]
 
@@ -56,7 +54,7 @@ def test_a_changed_limit_applies_to_a_document_already_kept(gql, settings):
 
     settings.GRAPHQL_MAX_COST = 3
 
-    assert error_of(gql(POSTS))["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert graphql_error_of(gql(POSTS))["extensions"]["code"] == "QUERY_TOO_COSTLY"
 
 
 def test_a_big_document_is_never_kept(gql, parses):
@@ -80,12 +78,14 @@ def test_the_oldest_document_makes_room(gql, monkeypatch):
 
 
 def test_a_syntax_error_is_a_graphql_error(gql):
-    assert error_of(gql("{ posts "))["message"].startswith("Syntax Error")
+    assert graphql_error_of(gql("{ posts "))["message"].startswith("Syntax Error")
 
 
 def test_variables_that_are_not_an_object_are_refused(client):
     response = client.post(
-        URL, json.dumps({"query": POSTS, "variables": [1]}), content_type="application/json"
+        GRAPHQL_URL,
+        json.dumps({"query": POSTS, "variables": [1]}),
+        content_type="application/json",
     )
 
     assert response.status_code == 400
@@ -95,8 +95,8 @@ def test_variables_that_are_not_an_object_are_refused(client):
 def test_a_mutation_by_get_is_405_for_a_client_and_opens_graphiql_in_a_browser(client):
     mutation = 'mutation { tokenAuth(email: "a@example.com", password: "x") { token } }'
 
-    assert client.get(URL, {"query": mutation}).status_code == 405
-    page = client.get(URL, {"query": mutation}, HTTP_ACCEPT="text/html")
+    assert client.get(GRAPHQL_URL, {"query": mutation}).status_code == 405
+    page = client.get(GRAPHQL_URL, {"query": mutation}, HTTP_ACCEPT="text/html")
 
     assert page.status_code == 200
     assert b"graphiql" in page.content.lower()

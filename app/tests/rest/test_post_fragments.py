@@ -7,8 +7,7 @@ from rest_framework import serializers
 
 from domain.posts import services
 from tests.factories import LikeFactory
-
-from .conftest import bearer
+from tests.helpers import bearer
 
 
 @pytest.fixture

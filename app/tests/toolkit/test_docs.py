@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.helpers import REPO_DIR
+from tests.live import free_port
 
 DOCS = REPO_DIR / "docs"
 
@@ -421,9 +422,10 @@ def test_a_background_block_serves_while_later_blocks_run_and_is_stopped_at_the_
         'r.urlretrieve(sys.argv[1], "page")\' http://127.0.0.1:${PORT}/\n```\n'
     )
 
-    timings = docs_exec.execute(blocks, tmp_path, docs_exec.clean_environment({"PORT": "8248"}))
+    port = free_port()
+    timings = docs_exec.execute(blocks, tmp_path, docs_exec.clean_environment({"PORT": str(port)}))
 
     assert [block.mode for block, seconds in timings] == ["background", "run"]
     assert "Directory listing" in (tmp_path / "page").read_text()
     with pytest.raises(OSError):
-        docs_exec.urllib.request.urlopen("http://127.0.0.1:8248/", timeout=5)
+        docs_exec.urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
