@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from domain.posts import selectors, services
 from domain.posts.models import Post
 from domain.posts.selectors import PostPaginator, post_count, post_list, post_page
-from tests.factories import PostFactory
+from tests.factories import LikeFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,21 @@ def test_a_page_past_the_middle_is_read_from_the_other_end():
         list(paginator.page(3))
 
     assert '"posts_post"."created_at" ASC' in queries[0]["sql"]
+
+
+def test_a_signed_in_page_finds_its_keys_first_and_shows_the_viewers_likes(user):
+    posts = PostFactory.create_batch(3)
+    LikeFactory(post=posts[1], user=user)
+    paginator = PostPaginator(post_list(viewer=user), 2)
+    paginator.count  # noqa: B018
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(paginator.page(1))
+
+    # The like state is asked for on the page's two keys, not planned for the whole table.
+    assert len(queries) == 1
+    assert '"posts_post"."id" IN (SELECT' in queries[0]["sql"]
+    assert [(post.pk, post.liked) for post in rows] == [(posts[2].pk, False), (posts[1].pk, True)]
 
 
 def test_a_deep_page_is_found_through_the_keys_alone(monkeypatch):
