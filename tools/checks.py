@@ -29,7 +29,7 @@ SCHEMAS = [
 ]
 
 
-def ensure_django():
+def ensure_django() -> None:
     try:
         import django  # noqa: F401
     except ImportError:
@@ -61,7 +61,7 @@ def check_migrations():
     return result.returncode == 0
 
 
-def check_schema(committed, command, write):
+def check_schema(committed, command, write) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / committed.name
         manage(*command, str(fresh))

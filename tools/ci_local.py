@@ -36,7 +36,7 @@ JOB_TIMEOUT = 25 * 60
 BB_RUN = "bb-run==1.3.0"
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runner", action="append", choices=RUNNERS, help="default: all three")
     parser.add_argument("--job", action="append", help="jobs to run (default: every job)")
@@ -78,7 +78,7 @@ def main():
     sys.exit(0 if results and all(ok for *_, ok in results) else 1)
 
 
-def create_database(name):
+def create_database(name) -> None:
     connection = psycopg2.connect(f"{POSTGRES}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -99,7 +99,7 @@ def runner_env(extra=None):
     return {**env, **(extra or {})}
 
 
-def run_job(results, runner, job, command, cwd, log, env):
+def run_job(results, runner, job, command, cwd, log, env) -> None:
     """Run one job, its output in a log file; print a line for it and its log's tail on failure."""
     print(f"[{runner}] {job} ...", flush=True)
     started = time.monotonic()
@@ -300,7 +300,7 @@ def python_312():
 RUN = {"act": act_runner, "gitlab": gitlab_runner, "bitbucket": bitbucket_runner}
 
 
-def print_summary(results):
+def print_summary(results) -> None:
     print("\nci_local summary (seconds):")
     for runner, job, seconds, ok in results:
         print(f"  {runner:<17} {job:<10} {seconds:7.0f}  {'ok' if ok else 'FAILED'}")

@@ -31,7 +31,7 @@ DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
-def log(message):
+def log(message) -> None:
     print(f"[docker] {message}", file=sys.stderr, flush=True)
 
 
@@ -94,7 +94,7 @@ def engine(state_dir):
         log_file.close()
 
 
-def stop(process, timeout):
+def stop(process, timeout) -> None:
     """Terminate a child process; kill it if it is still running after `timeout` seconds."""
     process.terminate()
     try:

@@ -120,7 +120,7 @@ def database(server_url):
     name = f"{parts.path.lstrip('/') or 'ublog'}_docker_real"
     admin = parts._replace(path="/postgres").geturl()
 
-    def execute(sql):
+    def execute(sql) -> None:
         connection = psycopg2.connect(admin, connect_timeout=10)
         connection.autocommit = True
         try:
@@ -225,7 +225,7 @@ def png(size):
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def check_health(site):
+def check_health(site) -> None:
     status, _, body = http("GET", f"{site}/healthz")
     assert (status, json.loads(body)) == (200, {"status": "ok"}), (status, body)
     # Engines and load balancers call by IP address: /healthz answers, the site does not.
@@ -270,13 +270,13 @@ def check_thumbnail(site, token):
     log(f"thumbnail {width}x{height} made by the worker, served at {post['thumbnail']}")
 
 
-def check_browser_journey(site, mailbox, pytest_env):
+def check_browser_journey(site, mailbox, pytest_env) -> None:
     env = {**pytest_env, "E2E_BASE_URL": site, "E2E_MAILDEV_URL": mailbox.url}
     command = [sys.executable, "-m", "pytest", "-m", "e2e", "-q", "app/tests/e2e/test_web.py"]
     run(command + ["-k", "signup"], timeout=300, env=env)
 
 
-def check_graceful_stop():
+def check_graceful_stop() -> None:
     """Each app container exits 0 on `docker stop` before its grace period (stop_grace_period)
     ends; a SIGKILL would show as exit code 137."""
     stops = {}
@@ -319,7 +319,7 @@ def compose_output(*args):
     return output(compose_command(*args), timeout=60, cwd=ROOT, env=COMPOSE_ENV)
 
 
-def show_logs():
+def show_logs() -> None:
     with contextlib.suppress(Exception):
         compose("logs", "--no-color", "--tail", "80", timeout=60, check=False)
 
@@ -383,7 +383,7 @@ def main():
     print(json.dumps(FIGURES, indent=2))
 
 
-def tests_in_container(database_url, redis_url, pytest_args):
+def tests_in_container(database_url, redis_url, pytest_args) -> None:
     """The suite in the dev image (the compose backend's), source mounted read-only."""
     command = [
         DOCKER,

@@ -166,7 +166,7 @@ def expand(text, environment):
     return re.sub(r"\$\{(\w+)\}", value, text)
 
 
-def wait_for(url, process, timeout=SERVER_TIMEOUT):
+def wait_for(url, process, timeout=SERVER_TIMEOUT) -> bool:
     """Poll url until it answers 200; False when the process ends first or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -182,7 +182,7 @@ def wait_for(url, process, timeout=SERVER_TIMEOUT):
     return False
 
 
-def stop(process):
+def stop(process) -> None:
     """End a background block and everything it started (its own process group)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -239,7 +239,7 @@ def execute(blocks, workdir, environment):
     return timings
 
 
-def main(argv=None):
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guide", type=Path, default=GUIDE)
     parser.add_argument("--keep", action="store_true", help="keep the working directory")

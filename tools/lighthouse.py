@@ -50,7 +50,7 @@ def score(lighthouse, chromium, url, report):
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 
 
-def main(argv):
+def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lighthouse", required=True, help="the lighthouse executable")
     parser.add_argument(

@@ -30,7 +30,7 @@ def exported(options):
     return HEADER + poetry("export", "--format", "requirements.txt", "--without-hashes", *options)
 
 
-def main(argv):
+def main(argv) -> int:
     check = "--check" in argv
     if check:
         poetry("check", "--lock")

@@ -6,17 +6,23 @@ signed token whose ``user_id`` is ``"abc"`` made the database lookup raise, a 50
 ASCII digits makes the token invalid: a 401, like any other bad token.
 """
 
+from __future__ import annotations
+
 import re
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
-    def get_user(self, validated_token):
+    # simplejwt types the base method with a TypeVar that appears only in its return, which no
+    # override can match.
+    def get_user(self, validated_token: Token) -> AbstractBaseUser:  # type: ignore[override]
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         well_formed = (isinstance(user_id, int) and not isinstance(user_id, bool)) or (
             isinstance(user_id, str) and _ASCII_DIGITS.fullmatch(user_id)

@@ -212,7 +212,7 @@ def replace_marker(source, marker, generated):
     return re.sub(f"^{re.escape(marker)}.*$", lambda match: generated, source, flags=re.M)
 
 
-def _source_read(app, docname, source):
+def _source_read(app, docname, source) -> None:
     docs = Path(app.srcdir)
     if docname == "index":
         source[0] = expand_index(source[0], docs)

@@ -116,7 +116,7 @@ def from_environment(target):
 
 
 class UblogChart(cdk8s.Chart):
-    def __init__(self, scope, construct_id, *, target):
+    def __init__(self, scope, construct_id, *, target) -> None:
         super().__init__(
             scope,
             construct_id,
@@ -216,7 +216,7 @@ class UblogChart(cdk8s.Chart):
         self.migration_job()
         self.network_policies(local_data=target.local_data)
 
-    def network_policies(self, local_data):
+    def network_policies(self, local_data) -> None:
         """No pod accepts connections but the web pods' port, and, locally, the data stores
         from the app's pods (the security groups' rule on AWS)."""
         rules = {
@@ -324,7 +324,7 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def pod_volumes(self, workload, process):
+    def pod_volumes(self, workload, process) -> None:
         """/tmp (gunicorn's heartbeat files, beat's schedule) and, locally, the media volume."""
         tmp = kplus.Volume.from_empty_dir(self, f"{process.name}-tmp", "tmp")
         workload.containers[0].mount("/tmp", tmp)
@@ -365,7 +365,7 @@ class UblogChart(cdk8s.Chart):
         self.pod_volumes(deployment, process)
         return deployment
 
-    def autoscaler(self, name, deployment, replicas):
+    def autoscaler(self, name, deployment, replicas) -> None:
         kplus.HorizontalPodAutoscaler(
             self,
             f"{name}-hpa",
@@ -400,7 +400,7 @@ class UblogChart(cdk8s.Chart):
         return kplus.Secret.from_secret_name(self, "tls", "ublog-tls")
 
     # --- Local-only data stores -------------------------------------------------------------
-    def local_statefulset(self, name, image, port, run_path, container):
+    def local_statefulset(self, name, image, port, run_path, container) -> None:
         """A one-replica StatefulSet and its Service. LOCAL ONLY: no backups, no replicas.
 
         `run_path` is the one writable directory besides /data (PostgreSQL's socket)."""
@@ -489,7 +489,7 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def local_postgres(self):
+    def local_postgres(self) -> None:
         probe = k8s.Probe(
             **{"exec": k8s.ExecAction(command=["pg_isready", "-U", "ublog", "-d", "ublog"])},
             period_seconds=10,
@@ -518,7 +518,7 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def local_redis(self):
+    def local_redis(self) -> None:
         probe = k8s.Probe(
             **{"exec": k8s.ExecAction(command=["redis-cli", "ping"])}, period_seconds=10
         )

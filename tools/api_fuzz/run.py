@@ -144,7 +144,7 @@ def live_ublog(workdir, env):
         server.wait(timeout=30)
 
 
-def main(argv):
+def main(argv) -> int:
     with tempfile.TemporaryDirectory(prefix="ublog-api-fuzz-") as tmp:
         workdir = Path(tmp)
         with live_ublog(workdir, server_env(workdir)) as base_url:

@@ -106,7 +106,7 @@ def seed(size):
     }
 
 
-def _forget_cached_counts():
+def _forget_cached_counts() -> None:
     """Bulk SQL bypasses the services, so a count cached for an earlier seed is stale."""
     try:
         from domain.posts.selectors import post_count_forget
@@ -180,7 +180,7 @@ def probe(plan, repeat):
     return results
 
 
-def main(argv):
+def main(argv) -> None:
     # Run as a script from the app directory, which holds the ``config`` package.
     sys.path.insert(0, os.getcwd())
     django.setup()

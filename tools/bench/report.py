@@ -100,7 +100,7 @@ def markdown(summary, sizes, meta):
     return "\n".join(lines) + "\n"
 
 
-def plot(summary, sizes, path, title):
+def plot(summary, sizes, path, title) -> None:
     """Horizontal bars: req/s per endpoint at each size, the /healthz ceiling as lines."""
     import matplotlib
 

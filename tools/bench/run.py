@@ -119,7 +119,7 @@ def database_url(base, size):
     return urlunsplit(parts._replace(path=f"{parts.path}_{size_label(size)}"))
 
 
-def recreate_database(url):
+def recreate_database(url) -> None:
     """Drop and create the database ``url`` names, through the server's ``postgres`` database."""
     import psycopg2
 
@@ -161,7 +161,7 @@ def redis_url_for(base, offset):
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
-def flush_redis(url):
+def flush_redis(url) -> None:
     import redis
 
     redis.Redis.from_url(url).flushdb()
@@ -193,7 +193,7 @@ def wait_until_up(url, timeout=60):
             time.sleep(0.2)
 
 
-def warm_up(url, endpoints, times=5):
+def warm_up(url, endpoints, times=5) -> None:
     """A few requests per endpoint so that every worker has its templates and connections."""
     for endpoint in endpoints:
         for _ in range(times):
@@ -207,7 +207,7 @@ def warm_up(url, endpoints, times=5):
                 response.read()
 
 
-def machine():
+def machine() -> str:
     model = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -323,7 +323,7 @@ def drive(options, servers, plans, workdir):
     return samples
 
 
-def main(argv):
+def main(argv) -> int:
     options = arguments(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian/Ubuntu: apt install wrk; macOS: brew install wrk)")
@@ -371,7 +371,7 @@ def main(argv):
     return 0
 
 
-def write_results(out, samples, probes, labels, meta):
+def write_results(out, samples, probes, labels, meta) -> None:
     summary = report.summarise(samples, probes)
     out.mkdir(parents=True, exist_ok=True)
     table = report.markdown(summary, labels, meta)

@@ -62,7 +62,7 @@ class Client:
     """HTTP against gunicorn. Production cookies are Secure, which a client keeps off plain
     HTTP, so the session and CSRF cookies are carried by hand."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.http = requests.Session()
         self.cookies = {}
 
@@ -100,7 +100,7 @@ class Client:
 
 
 class Suite:
-    def __init__(self, tmp, app_dir):
+    def __init__(self, tmp, app_dir) -> None:
         self.tmp, self.app_dir = tmp, app_dir
         self.env = app_environment(tmp, DATABASE)
         self.pg = PostgreSQL(tmp)
@@ -110,7 +110,7 @@ class Suite:
 
     # --- Setting up and tearing down --------------------------------------------------------
 
-    def manage(self, *args):
+    def manage(self, *args) -> None:
         subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=self.app_dir,
@@ -139,14 +139,14 @@ class Suite:
         self.wait_for_web()
         self.wait_for_worker()
 
-    def stop(self):
+    def stop(self) -> None:
         for service in reversed(self.started):
             try:
                 service.stop()
             except Exception:  # keep stopping the others
                 traceback.print_exc()
 
-    def wait_for_worker(self, timeout=60):
+    def wait_for_worker(self, timeout=60) -> None:
         log = self.services["worker"].log_path
         wait_until(lambda: "ready." in log.read_text(errors="replace"), timeout)
 
@@ -160,7 +160,7 @@ class Suite:
             cursor.execute(query, params)
             return cursor.fetchall()
 
-    def restart_web(self):
+    def restart_web(self) -> None:
         self.services["web"].stop()
         self.services["web"].start()
         self.wait_for_web()
@@ -187,7 +187,7 @@ class Suite:
 
     # --- The cases ---------------------------------------------------------------------------
 
-    def case_redis_killed(self, check):
+    def case_redis_killed(self, check) -> None:
         """Redis killed: pages and APIs keep serving; signups made meanwhile get their email
         once Redis is back, though the web process that took them was restarted."""
         client = Client()
@@ -236,7 +236,7 @@ class Suite:
                 self.email_arrives(f"{email}@example.com", timeout=60),
             )
 
-    def case_smtp_down(self, check):
+    def case_smtp_down(self, check) -> None:
         """SMTP down: the email task retries with backoff and delivers once the server is
         back."""
         client = Client()
@@ -257,7 +257,7 @@ class Suite:
             self.email_arrives("smtp-down@example.com", timeout=90),
         )
 
-    def case_postgresql_restart(self, check):
+    def case_postgresql_restart(self, check) -> None:
         """PostgreSQL restarted under load: the app recovers by itself (same worker
         processes), with at most one failed request per worker."""
         web = self.services["web"]
@@ -266,7 +266,7 @@ class Suite:
         paths = ["/api/drf/fbv/posts/", "/mtv/cbv/posts/", f"/api/drf/cbv/posts/{post_id}/"]
         results, stop = [], threading.Event()
 
-        def load():
+        def load() -> None:
             client = Client()
             while not stop.is_set():
                 path = random.choice(paths)
@@ -308,7 +308,7 @@ class Suite:
             status == 202 and self.email_arrives("after-restart@example.com", timeout=60),
         )
 
-    def case_worker_killed(self, check):
+    def case_worker_killed(self, check) -> None:
         """A Celery worker process killed (SIGKILL) mid-task: the task runs again."""
         worker = self.services["worker"]
         [child] = children(worker.pid)
@@ -323,7 +323,7 @@ class Suite:
             worker.log_tail(5),
         )
 
-    def case_like_delete_race(self, check):
+    def case_like_delete_race(self, check) -> None:
         """16 clients liking and unliking one post while its owner deletes it, and another
         post nobody deletes: no 500, the delete succeeds, late likes are 404, counts equal
         rows."""
@@ -336,7 +336,7 @@ class Suite:
             kept = self.create_post(client, owner, "kept")
             stop = threading.Event()
 
-            def like_and_unlike(token, doomed=doomed, kept=kept, stop=stop):
+            def like_and_unlike(token, doomed=doomed, kept=kept, stop=stop) -> None:
                 liker = Client()
                 flavour = random.choice(["fbv", "cbv"])
                 while not stop.is_set():
@@ -420,7 +420,7 @@ def main():
     suite = Suite(tmp, options.app.resolve())
     failed, table, began = [], [], time.monotonic()
 
-    def out_of_time():  # a hung case must not hang CI: stop everything and fail
+    def out_of_time() -> None:  # a hung case must not hang CI: stop everything and fail
         print(f"\nFAILED: the suite ran past its {SUITE_BUDGET} s budget", flush=True)
         suite.stop()
         os._exit(2)
@@ -435,7 +435,7 @@ def main():
             print(f"\n=== {name}: {case.__doc__.split(':')[0].strip()}", flush=True)
             started = time.monotonic()
 
-            def check(what, ok, detail=""):
+            def check(what, ok, detail="") -> None:
                 print(
                     f"  {'PASS' if ok else 'FAIL'}  {what}" + (f"  [{detail}]" if detail else "")
                 )

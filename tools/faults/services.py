@@ -57,7 +57,7 @@ def children(pid):
 class Service:
     """One long-running subprocess, logging to ``<tmp>/<name>.log``."""
 
-    def __init__(self, name, args, tmp, env=None, cwd=None, port=None):
+    def __init__(self, name, args, tmp, env=None, cwd=None, port=None) -> None:
         self.name, self.args, self.env, self.cwd, self.port = name, args, env, cwd, port
         self.log_path = tmp / f"{name}.log"
         self.process = None
@@ -83,12 +83,12 @@ class Service:
     def pid(self):
         return self.process.pid
 
-    def kill(self):
+    def kill(self) -> None:
         """SIGKILL the whole process group, as an OOM kill or a lost machine would."""
         self.signal_group(signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self, timeout=15):
+    def stop(self, timeout=15) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.signal_group(signal.SIGTERM)
@@ -97,7 +97,7 @@ class Service:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def signal_group(self, signum):
+    def signal_group(self, signum) -> None:
         try:
             os.killpg(self.process.pid, signum)
         except ProcessLookupError:
@@ -112,13 +112,13 @@ class PostgreSQL:
     """A throwaway cluster in ``<tmp>/pg``. initdb refuses to run as root, so as root every
     PostgreSQL command runs as the ``postgres`` user."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp) -> None:
         self.data = tmp / "pg"
         self.log_path = tmp / "postgresql.log"
         self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.started = False
 
-    def run(self, *args):
+    def run(self, *args) -> None:
         subprocess.run(
             [*self.as_owner, *args], check=True, capture_output=True, text=True, timeout=120
         )
@@ -146,7 +146,7 @@ class PostgreSQL:
         wait_for_port(PG_PORT)
         return self
 
-    def pg_ctl(self, action, *extra):
+    def pg_ctl(self, action, *extra) -> None:
         options = (
             f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {self.data} -c fsync=off "
             "-c max_connections=100"
@@ -166,16 +166,16 @@ class PostgreSQL:
             *extra,
         )
 
-    def restart(self):
+    def restart(self) -> None:
         """A fast restart: connections are terminated, the server is back a moment later."""
         self.pg_ctl("restart", "-m", "fast")
 
-    def stop(self):
+    def stop(self) -> None:
         if self.started:
             self.run(str(PG_BIN / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate")
             self.started = False
 
-    def create_database(self, name):
+    def create_database(self, name) -> None:
         self.run(
             str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", name
         )
@@ -185,10 +185,10 @@ class Inbox:
     """An aiosmtpd handler: keeps what it accepts; ``hold`` makes it sit on the next message
     (the sender stays mid-task) until ``release`` is set, then refuse it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.messages, self.hold, self.holding = [], False, False
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope) -> str:
         if self.hold:
             self.hold, self.holding = False, True
             while self.holding:
@@ -204,7 +204,7 @@ class Inbox:
 class SMTP:
     """The inbox on a fixed port, stoppable (connections refused) and restartable."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.inbox = Inbox()
         self.controller = None
 
@@ -213,7 +213,7 @@ class SMTP:
         self.controller.start()
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         if self.controller is not None:
             self.inbox.holding = False
             self.controller.stop()

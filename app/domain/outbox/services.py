@@ -11,10 +11,13 @@ Delivery is at least once from here on: the broker keeps the message until a wor
 acknowledges it after running it (``CELERY_TASK_ACKS_LATE``), so tasks must be idempotent.
 """
 
-import logging
-from datetime import timedelta
+from __future__ import annotations
 
-from celery import current_app
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from celery import Task, current_app
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -27,7 +30,7 @@ logger = logging.getLogger(__name__)
 KEEP_QUEUED = timedelta(days=1)
 
 
-def outbox_enqueue(task, *args):
+def outbox_enqueue(task: Task[..., Any], *args: Any) -> OutboxMessage:
     """Record ``task(*args)`` in the current transaction and queue it once that commits."""
     with transaction.atomic():
         message = OutboxMessage.objects.create(task=task.name, args=list(args))
@@ -37,7 +40,7 @@ def outbox_enqueue(task, *args):
     return message
 
 
-def outbox_dispatch(*, message_id):
+def outbox_dispatch(*, message_id: int) -> bool:
     """Queue one recorded task unless it is queued already (or being queued); True if this call
     queued it. Broker errors propagate and leave the row pending."""
     with transaction.atomic():
@@ -54,7 +57,7 @@ def outbox_dispatch(*, message_id):
     return True
 
 
-def outbox_drain(*, batch=500, now=None):
+def outbox_drain(*, batch: int = 500, now: datetime | None = None) -> int:
     """Queue the pending tasks, oldest first, and forget those queued long ago; returns how many
     this call queued. Stops at the first broker error: the next drain tries again."""
     now = now or timezone.now()

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,5 +8,5 @@ class PostsConfig(AppConfig):
     label = "posts"
     verbose_name = "Posts"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401 (connects the receivers)

@@ -13,6 +13,8 @@ ActivationError         INVALID_LINK /
 ======================  ==================  ==============================================
 """
 
+from __future__ import annotations
+
 import functools
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError

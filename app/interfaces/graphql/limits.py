@@ -16,6 +16,8 @@ The body itself is capped at ``settings.GRAPHQL_MAX_BODY_BYTES`` (uploads aside:
 request's files are held to the upload limits, its ``operations`` part to this one).
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, ValidationRule, get_named_type
 from graphql.language import FieldNode, FragmentSpreadNode, IntValueNode, OperationType
@@ -43,7 +45,7 @@ def _page_size(field_node, field_definition):
 class CostLimit(ValidationRule):
     """Refuse an operation costing more than ``settings.GRAPHQL_MAX_COST`` (read per request)."""
 
-    def enter_operation_definition(self, node, *_args):
+    def enter_operation_definition(self, node, *_args) -> None:
         schema = self.context.schema
         root = {
             OperationType.QUERY: schema.query_type,
@@ -101,6 +103,6 @@ class IntrospectionSwitch(NoSchemaIntrospectionCustomRule):
     """Refuse ``__schema`` and ``__type`` when ``settings.GRAPHQL_INTROSPECTION`` is off (read
     per request). On by default: the schema is public on purpose (docs/api/schema.graphql)."""
 
-    def enter_field(self, node, *args):
+    def enter_field(self, node, *args) -> None:
         if not settings.GRAPHQL_INTROSPECTION:
             super().enter_field(node, *args)

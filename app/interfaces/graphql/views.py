@@ -15,6 +15,8 @@
 - GraphiQL comes from files vendored under static/graphql/vendor/, never from a CDN.
 """
 
+from __future__ import annotations
+
 import logging
 
 from django.conf import settings
@@ -84,7 +86,7 @@ class DepthLimit(ValidationRule):
     """Refuse operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH``; introspection
     fields do not count, so GraphiQL keeps working. The setting is read per request."""
 
-    def __init__(self, context):
+    def __init__(self, context) -> None:
         super().__init__(context)
         try:
             depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)(context)
@@ -104,7 +106,7 @@ class _CsrfCheck(CsrfViewMiddleware):
 class RequestRefused(HttpError):
     """A request refused before it runs, answered with a GraphQL error that has a code."""
 
-    def __init__(self, message, code, status=400):
+    def __init__(self, message, code, status=400) -> None:
         super().__init__(HttpResponse(status=status), message)
         self.code = code
 

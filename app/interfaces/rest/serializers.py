@@ -5,6 +5,8 @@ about what a post or an account may hold is the domain's, so the views pass the 
 to the services and let them decide.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 
 from django.utils.datastructures import MultiValueDict
@@ -49,7 +51,7 @@ class TextField(serializers.CharField):
     the domain sees what the client sent. ``schema`` holds extra OpenAPI keywords (see schema.py).
     """
 
-    def __init__(self, *, schema=None, **kwargs):
+    def __init__(self, *, schema=None, **kwargs) -> None:
         kwargs.setdefault("trim_whitespace", False)
         self.schema = {"pattern": NO_NUL, **(schema or {})}
         super().__init__(**kwargs)
@@ -241,7 +243,7 @@ class DetailSerializer(serializers.Serializer):
 class TokenObtainSerializer(TokenObtainPairSerializer):
     """``{"email", "password"}`` → ``{"access", "refresh"}``; inactive accounts get nothing."""
 
-    def __init__(self, instance=None, data=empty, **kwargs):
+    def __init__(self, instance=None, data=empty, **kwargs) -> None:
         super().__init__(instance, data, **kwargs)
         self.fields[self.username_field] = TextField(write_only=True)
         self.fields["password"] = TextField(write_only=True, style={"input_type": "password"})

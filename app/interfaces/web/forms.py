@@ -2,6 +2,8 @@
 (lengths, image checks, unique email, password strength) are the domain's, and the views copy
 its ``ValidationError``s onto these forms with ``add_error``."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,7 +18,7 @@ from domain.posts.models import BODY_MAX_LENGTH
 class BootstrapFormMixin:
     """Give every widget Bootstrap's class, so templates render fields without add-ons."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -58,7 +60,7 @@ class SignupForm(BootstrapFormMixin, forms.Form):
         help_text="Shown on your posts instead of your email. Leave empty for a random one.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The validators' own words (AUTH_PASSWORD_VALIDATORS): no rule restated here.
         self.fields["password"].help_text = (

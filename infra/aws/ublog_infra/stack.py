@@ -53,7 +53,7 @@ ASSET_EXCLUDES = [
 ]
 
 
-def skip_checkov(construct, **reasons):
+def skip_checkov(construct, **reasons) -> None:
     """Record checkov skips, each with its reason, in the resource's template metadata."""
     resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
     existing = (resource.get_metadata("checkov") or {}).get("skip", [])
@@ -95,7 +95,7 @@ def retention(days):
 
 
 class UblogStack(Stack):
-    def __init__(self, scope, construct_id, *, config, **kwargs):
+    def __init__(self, scope, construct_id, *, config, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
 
@@ -220,7 +220,7 @@ class UblogStack(Stack):
         CfnOutput(self, "MediaBucketName", value=self.media.bucket_name)
 
     # --- Building blocks --------------------------------------------------------------------
-    def annotate_cdk_handlers(self):
+    def annotate_cdk_handlers(self) -> None:
         """Justify checkov's Lambda findings on the handlers the AWS CDK adds by itself."""
         for construct in self.node.find_all():
             if (

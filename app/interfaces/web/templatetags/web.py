@@ -1,6 +1,8 @@
 """Template helpers that let one set of templates serve both flavours, and render a list page
 without paying for every link and every post each time (docs/performance.md)."""
 
+from __future__ import annotations
+
 import hashlib
 from datetime import timedelta
 from functools import lru_cache
@@ -58,7 +60,7 @@ def post_url(context, name, *args):
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment):
+def age(moment) -> str:
     """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
     if timezone.now() - moment < timedelta(minutes=1):
         return "just now"
