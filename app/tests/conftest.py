@@ -54,24 +54,24 @@ def throttle_rates(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def other_user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(staff=True)
+    return UserFactory.create(staff=True)
 
 
 @pytest.fixture
 def inactive_user(db):
-    return UserFactory(inactive=True)
+    return UserFactory.create(inactive=True)
 
 
 @pytest.fixture
 def post(user):
-    return PostFactory(author=user)
+    return PostFactory.create(author=user)

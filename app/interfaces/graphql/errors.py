@@ -16,10 +16,13 @@ ActivationError         INVALID_LINK /
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
+from rest_framework.exceptions import AuthenticationFailed
 
 from domain.accounts.services import ActivationError
 from domain.posts.models import Post
@@ -32,7 +35,7 @@ THROTTLED = "THROTTLED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def bad_user_input(field_errors):
+def bad_user_input(field_errors: Mapping[str, Sequence[str]]) -> GraphQLError:
     """An error for ``{field: [messages]}`` keyed by the domain's snake_case field names; the
     client sees its own argument names (``page_size`` -> ``pageSize``)."""
     fields = {
@@ -48,27 +51,31 @@ def bad_user_input(field_errors):
     )
 
 
-def unauthenticated(error=None, *, message=None):
+def unauthenticated(refusal: AuthenticationFailed | str) -> GraphQLError:
     """An error for a refused credential; ``error`` is a DRF/simplejwt AuthenticationFailed,
     whose detail is a string or simplejwt's ``{"detail": ..., "code": ...}``."""
-    if message is None:
-        detail = error.detail
-        message = str(detail["detail"] if isinstance(detail, dict) else detail)
-    return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
+    if isinstance(refusal, AuthenticationFailed):
+        detail = refusal.detail
+        refusal = str(detail["detail"] if isinstance(detail, dict) else detail)
+    return GraphQLError(refusal, extensions={"code": UNAUTHENTICATED})
 
 
-def _validation_error(error):
+def _validation_error(error: ValidationError) -> GraphQLError:
     if hasattr(error, "error_dict"):
         return bad_user_input(error.message_dict)
     return bad_user_input({NON_FIELD_ERRORS: error.messages})
 
 
-def translate_domain_errors(resolver):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translate_domain_errors(resolver: Callable[P, R]) -> Callable[P, R]:
     """Wrap a resolver or ``mutate`` so the domain's exceptions reach the client as
     GraphQL errors with a code, not as a bare exception message."""
 
     @functools.wraps(resolver)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return resolver(*args, **kwargs)
         except ValidationError as error:

@@ -7,8 +7,14 @@ per-client budget: GraphQL is no way around them. Each mutation counts, so thirt
 ``tokenAuth`` fields in one request spend thirty tokens of the budget.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import graphene
-from graphql import GraphQLError
+from django.core.files.uploadedfile import UploadedFile
+from graphql import GraphQLError, GraphQLResolveInfo
+from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.exceptions import ValidationError as SerializerValidationError
 from rest_framework_simplejwt.exceptions import TokenError
@@ -16,11 +22,13 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 
 from domain.accounts.models import User
 from domain.accounts.services import user_activate, user_signup
+from domain.posts.models import Post
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
 from interfaces.throttling import (
     AnonPostCreateThrottle,
     SignupThrottle,
+    ThrottleClass,
     TokenThrottle,
     throttle_wait,
 )
@@ -29,11 +37,11 @@ from .errors import THROTTLED, bad_user_input, translate_domain_errors, unauthen
 from .types import PostType, Upload
 
 
-def _post(info, post_id):
+def _post(info: GraphQLResolveInfo, post_id: str) -> Post:
     return post_get(post_id=post_id, viewer=info.context.user)
 
 
-def _throttle(info, throttle_class):
+def _throttle(info: GraphQLResolveInfo, throttle_class: ThrottleClass) -> None:
     seconds = throttle_wait(info.context, throttle_class)
     if seconds is not None:
         raise GraphQLError(
@@ -53,7 +61,9 @@ class CreatePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, body, image=None):
+    def mutate(
+        root: None, info: GraphQLResolveInfo, body: str, image: UploadedFile[bytes] | None = None
+    ) -> CreatePost:
         _throttle(info, AnonPostCreateThrottle)
         return CreatePost(post=post_create(author=info.context.user, body=body, image=image))
 
@@ -71,7 +81,14 @@ class UpdatePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id, body=None, image=None, remove_image=False):
+    def mutate(
+        root: None,
+        info: GraphQLResolveInfo,
+        id: str,
+        body: str | None = None,
+        image: UploadedFile[bytes] | None = None,
+        remove_image: bool = False,
+    ) -> UpdatePost:
         post = post_update(
             post=_post(info, id),
             actor=info.context.user,
@@ -90,7 +107,7 @@ class DeletePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> DeletePost:
         post = _post(info, id)
         deleted_id = post.pk
         post_delete(post=post, actor=info.context.user)
@@ -107,7 +124,7 @@ class LikePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> LikePost:
         return LikePost(post=post_like(post=_post(info, id), user=info.context.user))
 
 
@@ -121,7 +138,7 @@ class UnlikePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> UnlikePost:
         return UnlikePost(post=post_unlike(post=_post(info, id), user=info.context.user))
 
 
@@ -138,7 +155,9 @@ class SignUp(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, email, password, display_name=""):
+    def mutate(
+        root: None, info: GraphQLResolveInfo, email: str, password: str, display_name: str = ""
+    ) -> SignUp:
         _throttle(info, SignupThrottle)
         user_signup(email=email, password=password, display_name=display_name)
         return SignUp(ok=True)
@@ -156,25 +175,26 @@ class Activate(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, uid, token):
+    def mutate(root: None, info: GraphQLResolveInfo, uid: str, token: str) -> Activate:
         user_activate(uidb64=uid, token=token)
         return Activate(ok=True)
 
 
-def _serializer_data(serializer):
+def _serializer_data(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
     """Run a simplejwt serializer; its refusals become GraphQL errors."""
     try:
         serializer.is_valid(raise_exception=True)
-    except SerializerValidationError as error:
+    except SerializerValidationError:
         raise bad_user_input(
             {
                 name: [str(message) for message in messages]
-                for name, messages in error.detail.items()
+                for name, messages in serializer.errors.items()
             }
         )
     except AuthenticationFailed as error:
         raise unauthenticated(error)
-    return serializer.validated_data
+    data: dict[str, Any] = serializer.validated_data
+    return data
 
 
 class TokenAuth(graphene.Mutation):
@@ -188,7 +208,7 @@ class TokenAuth(graphene.Mutation):
     refresh = graphene.String(required=True)
 
     @staticmethod
-    def mutate(root, info, email, password):
+    def mutate(root: None, info: GraphQLResolveInfo, email: str, password: str) -> TokenAuth:
         _throttle(info, TokenThrottle)
         serializer = TokenObtainPairSerializer(
             data={"email": email, "password": password}, context={"request": info.context}
@@ -206,14 +226,14 @@ class RefreshToken(graphene.Mutation):
     refresh = graphene.String(description="A new refresh token, when rotation is on.")
 
     @staticmethod
-    def mutate(root, info, refresh):
+    def mutate(root: None, info: GraphQLResolveInfo, refresh: str) -> RefreshToken:
         _throttle(info, TokenThrottle)
         serializer = TokenRefreshSerializer(data={"refresh": refresh})
         try:
             return RefreshToken(**_serializer_data(serializer))
         # simplejwt raises these itself instead of failing validation.
         except (TokenError, User.DoesNotExist):
-            raise unauthenticated(message="The refresh token is invalid or expired.")
+            raise unauthenticated("The refresh token is invalid or expired.")
 
 
 class Mutation(graphene.ObjectType):

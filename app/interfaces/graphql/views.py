@@ -18,16 +18,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
 from graphene_django.views import HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError, ValidationRule, specified_rules
+from graphql.validation import ValidationContext
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 
 from interfaces.authentication import JWTAuthentication
 
@@ -86,7 +90,7 @@ class DepthLimit(ValidationRule):
     """Refuse operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH``; introspection
     fields do not count, so GraphiQL keeps working. The setting is read per request."""
 
-    def __init__(self, context) -> None:
+    def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
         try:
             depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)(context)
@@ -98,7 +102,7 @@ class DepthLimit(ValidationRule):
 
 
 class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
+    def _reject(self, request: HttpRequest, reason: str) -> str:
         # Hand the reason back instead of rendering Django's HTML 403 page.
         return reason
 
@@ -106,12 +110,12 @@ class _CsrfCheck(CsrfViewMiddleware):
 class RequestRefused(HttpError):
     """A request refused before it runs, answered with a GraphQL error that has a code."""
 
-    def __init__(self, message, code, status=400) -> None:
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
         super().__init__(HttpResponse(status=status), message)
         self.code = code
 
 
-def _has_lone_surrogate(value):
+def _has_lone_surrogate(value: object) -> bool:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -125,7 +129,7 @@ def _has_lone_surrogate(value):
     return False
 
 
-def _error_response(status, message, code):
+def _error_response(status: int, message: str, code: str) -> JsonResponse:
     return JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )
@@ -136,34 +140,37 @@ class GraphQLView(FileUploadGraphQLView):
     validation_rules = (*specified_rules, DepthLimit, CostLimit, IntrospectionSwitch)
 
     @classmethod
-    def as_view(cls, **initkwargs):
+    def as_view(cls, **initkwargs: Any) -> Any:
         # CSRF is enforced in dispatch(), only where a session cookie authenticates.
         return csrf_exempt(super().as_view(**initkwargs))
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         jwt = JWTAuthentication()
         try:
-            credentials = jwt.authenticate(request)
+            credentials = jwt.authenticate(Request(request))
         except AuthenticationFailed as error:
             response = _error_response(401, unauthenticated(error).message, "UNAUTHENTICATED")
-            response["WWW-Authenticate"] = jwt.authenticate_header(request)
+            response["WWW-Authenticate"] = jwt.authenticate_header(Request(request))
             return response
         if credentials is not None:
-            request.user = credentials[0]
+            # simplejwt returns an AUTH_USER_MODEL instance, typed as the base class.
+            request.user = credentials[0]  # type: ignore[assignment]
         elif request.user.is_authenticated:
-            reason = _CsrfCheck(lambda request: None).process_view(request, None, (), {})
+            # The middleware as a check: it calls neither get_response nor the view.
+            check = _CsrfCheck(lambda request: None)  # type: ignore[arg-type]
+            reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
             if reason:
                 return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
 
-    def can_display_graphiql(self, request, data):
+    def can_display_graphiql(self, request: HttpRequest, data: dict[str, Any]) -> bool:
         # GraphiQL can be switched off (settings.GRAPHIQL_ENABLED); the API stays.
         return settings.GRAPHIQL_ENABLED and super().can_display_graphiql(request, data)
 
-    def render_graphiql(self, request, **data):
+    def render_graphiql(self, request: HttpRequest, **data: Any) -> HttpResponse:
         return super().render_graphiql(request, example_query=EXAMPLE_QUERY, **data)
 
-    def parse_body(self, request):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if request.method == "POST":
             self._check_size(request)
         try:
@@ -178,7 +185,7 @@ class GraphQLView(FileUploadGraphQLView):
         return data
 
     @staticmethod
-    def _check_size(request):
+    def _check_size(request: HttpRequest) -> None:
         limit = settings.GRAPHQL_MAX_BODY_BYTES
         if GraphQLView.get_content_type(request) == "multipart/form-data":
             size = len(request.POST.get("operations", ""))
@@ -191,7 +198,9 @@ class GraphQLView(FileUploadGraphQLView):
                 status=413,
             )
 
-    def get_graphql_params(self, request, data):
+    def get_graphql_params(
+        self, request: HttpRequest, data: dict[str, Any]
+    ) -> tuple[Any, Any, Any, Any]:
         query, variables, operation_name, id = super().get_graphql_params(request, data)
         if not isinstance(query, (str, type(None))) or not isinstance(
             operation_name, (str, type(None))
@@ -202,7 +211,7 @@ class GraphQLView(FileUploadGraphQLView):
         return query, variables, operation_name, id
 
     @staticmethod
-    def format_error(error):
+    def format_error(error: GraphQLError | HttpError) -> dict[str, Any]:
         if isinstance(error, RequestRefused):
             return {"message": error.message, "extensions": {"code": error.code}}
         original = getattr(error, "original_error", None)

@@ -5,9 +5,15 @@ parameter, so the schema can say ``1..100`` and mean it. An empty ``?page=`` is 
 other page that does not exist.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PostPaginator
 
@@ -18,13 +24,13 @@ class PostPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: Paginator[Any]) -> int | str:
         # DRF reads ``?page=`` as page 1; an empty value is as wrong as ``?page=x``.
         if request.query_params.get(self.page_query_param) == "":
             raise NotFound(self.invalid_page_message)
         return super().get_page_number(request, paginator)
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int:
         value = request.query_params.get(self.page_size_query_param)
         if value is None:
             return self.page_size

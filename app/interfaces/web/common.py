@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -87,7 +88,7 @@ def add_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_messages)
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def throttle_posts(throttle_class: ThrottleClass) -> Callable[[View], View]:
@@ -96,7 +97,7 @@ def throttle_posts(throttle_class: ThrottleClass) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST":
                 seconds = throttle_wait(request, throttle_class)
                 if seconds is not None:

@@ -71,7 +71,7 @@ def test_without_a_working_cache_every_count_reads_the_table(monkeypatch):
 
 def test_filtered_lists_count_their_own_rows(user):
     PostFactory.create_batch(2, author=user)
-    PostFactory(body="Another author")
+    PostFactory.create(body="Another author")
     post_count()
 
     assert post_page(author=user.pk).count == 2

@@ -45,7 +45,7 @@ def test_every_domain_model_has_an_admin(model):
 
 @pytest.mark.parametrize("model_path", ["accounts/user", "posts/post", "posts/like"])
 def test_admin_pages_render(admin_client, model_path):
-    like = LikeFactory(post=PostFactory(author=UserFactory()))
+    like = LikeFactory.create(post=PostFactory.create(author=UserFactory.create()))
     pk = {"accounts/user": like.user.pk, "posts/post": like.post.pk, "posts/like": like.pk}
 
     assert admin_client.get(f"/admin/{model_path}/").status_code == 200

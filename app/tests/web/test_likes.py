@@ -26,7 +26,7 @@ def test_form_like_without_javascript_redirects_back_with_a_message(client, flav
 
 
 def test_liked_post_offers_an_unlike_form(client, flavour, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     client.force_login(user)
 
     content = client.get(url(flavour, "post_detail", post.pk)).content.decode()
@@ -36,7 +36,7 @@ def test_liked_post_offers_an_unlike_form(client, flavour, user, post):
 
 
 def test_form_unlike_takes_the_like_back(client, flavour, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     client.force_login(user)
 
     response = client.post(url(flavour, "post_unlike", post.pk), follow=True)

@@ -85,7 +85,7 @@ def test_each_viewer_sees_their_own_state_and_token(client, flavour, user, other
 
 
 def test_slots_and_the_page_path_are_filled_escaped(client, flavour, db):
-    post = PostFactory(body="<ublog-slot csrf> stays text")
+    post = PostFactory.create(body="<ublog-slot csrf> stays text")
     path = reverse(f"{flavour}:post_list")
 
     card = card_of(client.get(path, {"search": "slot", "x": '"&<'}), post)

@@ -4,19 +4,22 @@ without paying for every link and every post each time (docs/performance.md)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django import template
 from django.core.cache import caches
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from domain.posts.models import Post
 from domain.posts.permissions import can_edit_post
 
 register = template.Library()
@@ -24,11 +27,11 @@ register = template.Library()
 FLAVOURS = ("fbv", "cbv")
 
 
-def flavour_of(request):
+def flavour_of(request: HttpRequest | None) -> str:
     """The namespace of the flavour serving this request; pages outside both (accounts, home,
     error pages) link to the function-based flavour."""
     match = getattr(request, "resolver_match", None)
-    namespace = match.namespace if match else ""
+    namespace: str = match.namespace if match else ""
     return namespace if namespace in FLAVOURS else FLAVOURS[0]
 
 
@@ -37,13 +40,13 @@ _ID_SLOT = "7310541139"
 
 
 @lru_cache(maxsize=256)
-def _url_parts(urlconf, script_prefix, viewname, arity):
+def _url_parts(urlconf: str | None, script_prefix: str, viewname: str, arity: int) -> list[str]:
     """The URL of ``viewname`` split where its ``arity`` integer arguments go: reversed once per
     process instead of once per link (a list page has a hundred links)."""
     return reverse(viewname, urlconf=urlconf, args=[_ID_SLOT] * arity).split(_ID_SLOT)
 
 
-def fast_reverse(viewname, args=()):
+def fast_reverse(viewname: str, args: Sequence[object] = ()) -> str:
     """``reverse(viewname, args=args)`` for whole-number arguments, from ``_url_parts``."""
     if not all(isinstance(arg, int) for arg in args):
         return reverse(viewname, args=args)
@@ -55,12 +58,12 @@ def fast_reverse(viewname, args=()):
 
 
 @register.simple_tag(takes_context=True)
-def post_url(context, name, *args):
+def post_url(context: template.Context, name: str, *args: object) -> str:
     """``{% post_url "post_detail" post.pk %}``: the URL of ``name`` in the current flavour."""
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment) -> str:
+def age(moment: datetime) -> str:
     """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
     if timezone.now() - moment < timedelta(minutes=1):
         return "just now"
@@ -75,10 +78,10 @@ AGE_SLOT, CSRF_SLOT, PATH_SLOT, QUERY_SLOT = (
 )
 
 
-def _card_key(post, **variant):
+def _card_key(post: Post, **variant: object) -> str:
     """Named by everything the card shows of the post and by the variant (flavour, detail or
     list, liked, may edit): a changed post has a new key, so no entry is ever stale."""
-    author = post.author.display_name if post.author_id else ""
+    author = post.author.display_name if post.author is not None else ""
     shown = (
         post.pk, post.body, post.author_id, author, post.created_at, post.updated_at,
         post.image.name, post.thumbnail.name, post.like_count, post.liked, sorted(variant.items()),
@@ -87,7 +90,7 @@ def _card_key(post, **variant):
 
 
 @register.simple_tag(takes_context=True)
-def post_card(context, post, full=False):
+def post_card(context: template.Context, post: Post, full: bool = False) -> SafeString:
     """``{% post_card post %}``: web/posts/_post.html for ``post``, rendered once per version of
     the post and variant, then kept in the per-process "fragments" cache. The viewer's state
     (liked, may edit) picks the variant and is never cached per viewer; the request's CSRF
@@ -97,8 +100,9 @@ def post_card(context, post, full=False):
     flavour = flavour_of(request)
     key = _card_key(post, flavour=flavour, full=full, can_edit=can_edit)
     fragments = caches["fragments"]
-    html = fragments.get(key)
+    html: str | None = fragments.get(key)
     if html is None:
+        assert context.template is not None  # set while a template renders this tag
         card = context.template.engine.get_template(CARD_TEMPLATE)
         html = card.render(
             template.Context(
