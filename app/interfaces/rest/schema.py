@@ -83,7 +83,8 @@ class PostAutoSchema(AutoSchema):
 
     def _get_request_body(self, direction: Direction = "request") -> Schema | None:
         # drf-spectacular leaves this hook unannotated (untyped_calls_exclude misses super()).
-        request_body: Schema | None = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        request_body: Schema | None
+        request_body = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
         if request_body and self.method == "PATCH":
             request_body["required"] = True
         return request_body

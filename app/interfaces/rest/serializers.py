@@ -8,7 +8,7 @@ to the services and let them decide.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import extend_schema_serializer

@@ -47,7 +47,7 @@ def smtp_server(settings):
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         return inbox
 
-    started = []
+    started: list[Controller] = []
     yield start
     for controller in started:
         controller.stop()

@@ -60,7 +60,7 @@ def test_an_edit_keeps_the_count(user, post):
 def test_without_a_working_cache_every_count_reads_the_table(monkeypatch):
     PostFactory.create_batch(2)
     # A fail-open cache answers None to every read while Redis is down.
-    monkeypatch.setattr(selectors.cache, "get", lambda key, default=None: default)
+    monkeypatch.setattr(cache, "get", lambda key, default=None: default)
 
     with CaptureQueriesContext(connection) as queries:
         assert post_count() == 2

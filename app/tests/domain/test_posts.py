@@ -83,6 +83,7 @@ def test_decompression_bomb_is_refused(monkeypatch):
 
 def test_truncated_image_is_refused():
     upload = image_upload()
+    assert upload.file is not None
     upload.file.truncate(40)
 
     with pytest.raises(ValidationError) as error:

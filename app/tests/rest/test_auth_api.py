@@ -140,7 +140,9 @@ def signup(api_client, django_capture_on_commit_callbacks):
 
 
 def link_parts():
-    uid, token = re.search(r"/accounts/activate/([^/]+)/([^/]+)/", mail.outbox[-1].body).groups()
+    match = re.search(r"/accounts/activate/([^/]+)/([^/]+)/", str(mail.outbox[-1].body))
+    assert match is not None
+    uid, token = match.groups()
     return {"uid": uid, "token": token}
 
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def load_noxfile():
     spec = importlib.util.spec_from_file_location("ublog_noxfile", ROOT / "noxfile.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -196,7 +197,9 @@ def test_favicon_is_served_at_the_root(client, db):
 
 def test_pages_link_the_svg_favicon(client, db):
     page = client.get("/mtv/fbv/posts/").content.decode()
-    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    match = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert match is not None
+    href = match.group(1)
 
     assert finders.find(href.removeprefix("/static/"))
 
@@ -228,7 +231,9 @@ def test_manage_session_runs_any_manage_py_command(noxfile, tmp_path):
 
 def test_make_superuser_migrates_then_asks_for_the_superuser():
     makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^superuser: .*## .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    match = re.search(r"^superuser: .*## .*\n((?:\t.*\n)+)", makefile, re.M)
+    assert match is not None
+    recipe = match.group(1)
 
     assert recipe.split("\n")[:2] == [
         "\t$(NOX) -s manage -- migrate --noinput",
@@ -259,6 +264,8 @@ def test_first_lint_warns_that_pre_commit_builds_its_environments(noxfile, tmp_p
 
 def test_makefile_bootstrap_says_what_it_is_doing():
     makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^\$\(NOX\): .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    match = re.search(r"^\$\(NOX\): .*\n((?:\t.*\n)+)", makefile, re.M)
+    assert match is not None
+    recipe = match.group(1)
 
     assert recipe.startswith("\t@echo ") and "about a minute" in recipe.split("\n")[0]

@@ -88,7 +88,9 @@ def test_ajax_like_with_the_pages_csrf_token_answers_count_and_state(flavour, us
     client.force_login(user)
     page = client.get(url(flavour, "post_detail", post.pk)).content.decode()
     # Where like-button.js takes it from: the hidden input of the form it replaces.
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match is not None
+    token = match.group(1)
     headers = {"Accept": "application/json", "X-CSRFToken": token}
 
     liked = client.post(url(flavour, "post_like", post.pk), headers=headers)

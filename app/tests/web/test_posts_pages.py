@@ -297,7 +297,7 @@ def test_delete_removes_the_post_and_its_image_and_flashes(
     client, flavour, user, django_capture_on_commit_callbacks
 ):
     post = PostFactory.create(author=user, image=image_upload())
-    storage, name = post.image.storage, post.image.name
+    storage, name = post.image.storage, str(post.image.name)
     client.force_login(user)
 
     with django_capture_on_commit_callbacks(execute=True):

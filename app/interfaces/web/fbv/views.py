@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from domain.accounts.models import Visitor
 from domain.posts.models import Post
 from domain.posts.permissions import can_edit_post
 from domain.posts.selectors import post_get, post_page
