@@ -40,7 +40,7 @@ def ensure_django() -> None:
         sys.exit("Django is not installed here: run `nox -s lint` (or `make lint`) instead.")
 
 
-def manage(*args, check=True):
+def manage(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "ENV_FILE": ""}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
@@ -53,7 +53,7 @@ def manage(*args, check=True):
     )
 
 
-def check_migrations():
+def check_migrations() -> bool:
     result = manage("makemigrations", "--check", "--dry-run", check=False)
     if result.returncode:
         print(result.stdout + result.stderr)
@@ -61,7 +61,7 @@ def check_migrations():
     return result.returncode == 0
 
 
-def check_schema(committed, command, write) -> bool:
+def check_schema(committed: Path, command: list[str], write: bool) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / committed.name
         manage(*command, str(fresh))
@@ -82,7 +82,7 @@ def check_schema(committed, command, write) -> bool:
     return False
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     ensure_django()
     write = "--write" in argv
     results = [] if write else [check_migrations()]

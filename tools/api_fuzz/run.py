@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,13 +33,14 @@ DEFAULT_SEED = "20261125"
 DEMO_EMAIL, DEMO_PASSWORD = "ada@example.com", "ublog-demo-password"
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def server_env(workdir):
+def server_env(workdir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "ENV_FILE": "",
@@ -63,7 +65,7 @@ def server_env(workdir):
     return env
 
 
-def wait_until_up(base_url, timeout=30):
+def wait_until_up(base_url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -75,14 +77,15 @@ def wait_until_up(base_url, timeout=30):
             time.sleep(0.2)
 
 
-def obtain_token(base_url):
+def obtain_token(base_url: str) -> str:
     request = urllib.request.Request(
         f"{base_url}/api/token/",
         data=json.dumps({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["access"]
+        token: str = json.load(response)["access"]
+        return token
 
 
 # One run per flavour: both flavours are doors to the same posts, which schemathesis cannot
@@ -90,8 +93,8 @@ def obtain_token(base_url):
 RUNS = [r"^/api/(drf/fbv/|auth/|token/)", r"^/api/drf/cbv/"]
 
 
-def fuzz(base_url, token, workdir, options):
-    command = [
+def fuzz(base_url: str, token: str, workdir: Path, options: list[str]) -> int:
+    command: list[str | Path] = [
         BIN / "schemathesis",
         "--config-file",
         HERE / "schemathesis.toml",
@@ -114,7 +117,7 @@ def fuzz(base_url, token, workdir, options):
 
 
 @contextlib.contextmanager
-def live_ublog(workdir, env):
+def live_ublog(workdir: Path, env: dict[str, str]) -> Iterator[str]:
     """μblog on a throwaway SQLite database in ``workdir``, migrated, seeded with the demo data
     and its static files collected, served by gunicorn on a free port: yields the base URL."""
     manage = [sys.executable, "manage.py"]
@@ -126,11 +129,12 @@ def live_ublog(workdir, env):
     )
     base_url = f"http://127.0.0.1:{free_port()}"
     bind = base_url.removeprefix("http://")
+    # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
+    command: list[str | Path] = [BIN / "gunicorn", "config.wsgi", "--bind", bind, "--workers", "1"]
+    command += ["--limit-request-line", "0"]
     with (workdir / "server.log").open("w") as log:
         server = subprocess.Popen(
-            # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
-            [BIN / "gunicorn", "config.wsgi", "--bind", bind, "--workers", "1"]
-            + ["--limit-request-line", "0"],
+            command,
             cwd=ROOT / "app",
             env=env,
             stdout=log,
@@ -144,7 +148,7 @@ def live_ublog(workdir, env):
         server.wait(timeout=30)
 
 
-def main(argv) -> int:
+def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="ublog-api-fuzz-") as tmp:
         workdir = Path(tmp)
         with live_ublog(workdir, server_env(workdir)) as base_url:

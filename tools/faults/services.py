@@ -15,8 +15,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import Envelope, Session
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT, REDIS_PORT, SMTP_PORT, WEB_PORT = 55432, 56379, 8550, 8551
@@ -27,11 +30,16 @@ PG_BIN = Path(
 )
 
 
-def wait_for_port(port, timeout=30, process=None):
+def wait_for_port(
+    port: int,
+    timeout: float = 30,
+    process: subprocess.Popen[bytes] | None = None,
+    name: str = "the server",
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+            raise RuntimeError(f"{name} exited with {process.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
@@ -40,12 +48,12 @@ def wait_for_port(port, timeout=30, process=None):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def port_is_free(port):
+def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def children(pid):
+def children(pid: int) -> list[int]:
     """The direct children of ``pid`` (Linux /proc)."""
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -57,12 +65,20 @@ def children(pid):
 class Service:
     """One long-running subprocess, logging to ``<tmp>/<name>.log``."""
 
-    def __init__(self, name, args, tmp, env=None, cwd=None, port=None) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        tmp: Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        port: int | None = None,
+    ) -> None:
         self.name, self.args, self.env, self.cwd, self.port = name, args, env, cwd, port
         self.log_path = tmp / f"{name}.log"
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self):
+    def start(self) -> "Service":
         log = open(self.log_path, "a")
         log.write(f"--- start {time.strftime('%H:%M:%S')}\n")
         log.flush()
@@ -76,19 +92,24 @@ class Service:
         )
         log.close()
         if self.port:
-            wait_for_port(self.port, process=self.process)
+            wait_for_port(self.port, process=self.process, name=self.name)
         return self
 
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was never started")
+        return self.process
+
     @property
-    def pid(self):
-        return self.process.pid
+    def pid(self) -> int:
+        return self._started().pid
 
     def kill(self) -> None:
         """SIGKILL the whole process group, as an OOM kill or a lost machine would."""
         self.signal_group(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        self._started().wait(timeout=10)
 
-    def stop(self, timeout=15) -> None:
+    def stop(self, timeout: float = 15) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.signal_group(signal.SIGTERM)
@@ -97,13 +118,13 @@ class Service:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def signal_group(self, signum) -> None:
+    def signal_group(self, signum: int) -> None:
         try:
-            os.killpg(self.process.pid, signum)
+            os.killpg(self.pid, signum)
         except ProcessLookupError:
             pass
 
-    def log_tail(self, lines=40):
+    def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
@@ -112,18 +133,18 @@ class PostgreSQL:
     """A throwaway cluster in ``<tmp>/pg``. initdb refuses to run as root, so as root every
     PostgreSQL command runs as the ``postgres`` user."""
 
-    def __init__(self, tmp) -> None:
+    def __init__(self, tmp: Path) -> None:
         self.data = tmp / "pg"
         self.log_path = tmp / "postgresql.log"
         self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.started = False
 
-    def run(self, *args) -> None:
+    def run(self, *args: str) -> None:
         subprocess.run(
             [*self.as_owner, *args], check=True, capture_output=True, text=True, timeout=120
         )
 
-    def start(self):
+    def start(self) -> "PostgreSQL":
         if not self.data.exists():
             self.data.mkdir()
             self.log_path.touch()
@@ -146,7 +167,7 @@ class PostgreSQL:
         wait_for_port(PG_PORT)
         return self
 
-    def pg_ctl(self, action, *extra) -> None:
+    def pg_ctl(self, action: str, *extra: str) -> None:
         options = (
             f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {self.data} -c fsync=off "
             "-c max_connections=100"
@@ -175,7 +196,7 @@ class PostgreSQL:
             self.run(str(PG_BIN / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate")
             self.started = False
 
-    def create_database(self, name) -> None:
+    def create_database(self, name: str) -> None:
         self.run(
             str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", name
         )
@@ -186,9 +207,10 @@ class Inbox:
     (the sender stays mid-task) until ``release`` is set, then refuse it."""
 
     def __init__(self) -> None:
-        self.messages, self.hold, self.holding = [], False, False
+        self.messages: list[Envelope] = []
+        self.hold, self.holding = False, False
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
         if self.hold:
             self.hold, self.holding = False, True
             while self.holding:
@@ -197,7 +219,7 @@ class Inbox:
         self.messages.append(envelope)
         return "250 Message accepted"
 
-    def recipients(self):
+    def recipients(self) -> list[str]:
         return [rcpt for envelope in self.messages for rcpt in envelope.rcpt_tos]
 
 
@@ -206,9 +228,9 @@ class SMTP:
 
     def __init__(self) -> None:
         self.inbox = Inbox()
-        self.controller = None
+        self.controller: Controller | None = None
 
-    def start(self):
+    def start(self) -> "SMTP":
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=SMTP_PORT)
         self.controller.start()
         return self
@@ -220,7 +242,7 @@ class SMTP:
             self.controller = None
 
 
-def app_environment(tmp, database):
+def app_environment(tmp: Path, database: str) -> dict[str, str]:
     """Production settings against the suite's own services."""
     environment = {
         key: value
@@ -253,7 +275,7 @@ def app_environment(tmp, database):
     return environment
 
 
-def app_services(tmp, env, app_dir):
+def app_services(tmp: Path, env: dict[str, str], app_dir: Path) -> dict[str, Service]:
     bin_dir = Path(sys.executable).parent
     celery = [str(bin_dir / "celery"), "-A", "config"]
     return {
