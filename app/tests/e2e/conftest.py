@@ -119,7 +119,7 @@ def read_activation_link():
     def read(email):
         if MAILDEV_URL:
             return activation_link(Maildev(MAILDEV_URL).wait_for(email)["text"])
-        return activation_link(next(m for m in reversed(mail.outbox) if email in m.to).body)
+        return activation_link(str(next(m for m in reversed(mail.outbox) if email in m.to).body))
 
     return read
 
