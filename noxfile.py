@@ -22,8 +22,9 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests"]
 
-# Tests never read a developer's .env: only what the session or CI exports counts.
-TEST_ENV = {"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+# Tests never read a developer's .env (config/settings/test.py sees to it): only what the session
+# or CI exports counts.
+TEST_ENV = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
 # The unit suite's pytest arguments, with the 100% gate (pyproject.toml); docker_test and
 # docker_real run the same ones inside a container.
 UNIT_TESTS = [
@@ -54,6 +55,12 @@ def install_dev(session: nox.Session) -> bool:
 
 def manage(session: nox.Session, *args: str, **kwargs: Any) -> None:
     session.run("python", "app/manage.py", *args, **kwargs)
+
+
+def read_dot_env(session: nox.Session) -> None:
+    """The sessions that run μblog for a developer read their .env (the settings read one only
+    when asked: DJANGO_READ_DOT_ENV_FILE); a value exported in the shell wins."""
+    session.env["DJANGO_READ_DOT_ENV_FILE"] = os.environ.get("DJANGO_READ_DOT_ENV_FILE", "true")
 
 
 @nox.session(python=PYTHON)
@@ -141,6 +148,7 @@ def api_fuzz(session: nox.Session) -> None:
 def dev(session: nox.Session) -> None:
     """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
+    read_dot_env(session)
     if (ROOT / ".git").exists() and shutil.which("git"):
         session.run("pre-commit", "install", silent=True)
     manage(session, "migrate", "--noinput")
@@ -156,6 +164,7 @@ def dev(session: nox.Session) -> None:
 def worker(session: nox.Session) -> None:
     """Run a Celery worker for the default queue (needs REDIS_URL)."""
     install_dev(session)
+    read_dot_env(session)
     session.run(
         "celery",
         "--workdir",
@@ -175,6 +184,7 @@ def worker(session: nox.Session) -> None:
 def beat(session: nox.Session) -> None:
     """Run Celery beat, which schedules the purge of never-activated accounts (needs REDIS_URL)."""
     install_dev(session)
+    read_dot_env(session)
     session.run(
         "celery", "--workdir", "app", "-A", "config", "beat", "-l", "INFO", *session.posargs
     )
@@ -270,6 +280,7 @@ def docs_exec(session: nox.Session) -> None:
 def manage_command(session: nox.Session) -> None:
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
+    read_dot_env(session)
     manage(session, *session.posargs)
 
 

@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -43,7 +42,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "app"))
-from tests.e2e.maildev import Maildev, activation_link  # noqa: E402
+from tests.e2e.maildev import Maildev  # noqa: E402
+from tests.helpers import activation_link_in  # noqa: E402
+from tests.live import free_port  # noqa: E402
 
 STATE = ROOT / ".docker-real"
 IMAGE = "ublog:docker-real"
@@ -57,13 +58,6 @@ MAILDEV_VERSION = "3.0.0"
 PASSWORD = "docker-real-Password-1"
 FIGURES: dict[str, Any] = {}
 Result = TypeVar("Result")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        number: int = probe.getsockname()[1]
-        return number
 
 
 def port(name: str) -> int:
@@ -264,7 +258,7 @@ def check_signup_mail_and_activation(site: str, mailbox: Maildev) -> str:
     email = f"docker-real-{uuid.uuid4().hex[:10]}@example.com"
     api("POST", f"{site}/api/auth/signup/", {"email": email, "password": PASSWORD}, expect=202)
     message = mailbox.wait_for(email, timeout=90)
-    link = activation_link(message["text"])
+    link = activation_link_in(message["text"])
     assert link.startswith(site), link
     uid, token = link.rstrip("/").split("/")[-2:]
     api("POST", f"{site}/api/auth/activate/", {"uid": uid, "token": token})

@@ -9,72 +9,47 @@ why; docs/api.md has the figures.
     python tools/api_fuzz/run.py [extra schemathesis run options, e.g. --seed 1]
 """
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "app"))
+from domain.demo import DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
+
+# live_ublog is re-exported for tools/lighthouse.py.
+from tests.live import live_ublog as live_ublog  # noqa: E402
+from tests.live import throwaway_env  # noqa: E402
+
 # Per operation and phase; 20 operations x 100 examples (plus the coverage and stateful
 # phases) keep the two runs at about a minute and a half on a laptop.
 MAX_EXAMPLES = "100"
 # A fixed seed makes every CI run test the same cases, so a red run means the code changed, not
 # the dice. Explore beyond it with `nox -s api_fuzz -- --seed $RANDOM`.
 DEFAULT_SEED = "20261125"
-DEMO_EMAIL, DEMO_PASSWORD = "ada@example.com", "ublog-demo-password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def server_env(workdir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DEBUG": "false",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
-        # No broker: thumbnails are made in-process; emails go nowhere.
-        "REDIS_URL": "",
-        "EMAIL_URL": "dummymail://",
+    return throwaway_env(
+        workdir,
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="false",
         # The fuzzer sends thousands of requests from one address; the limits are tested elsewhere.
-        "THROTTLE_ANON_POST_CREATE": "1000000/min",
-        "THROTTLE_SIGNUP": "1000000/min",
-        "THROTTLE_TOKEN": "1000000/min",
-        "THROTTLE_RESEND_ACTIVATION": "1000000/min",
+        THROTTLE_ANON_POST_CREATE="1000000/min",
+        THROTTLE_SIGNUP="1000000/min",
+        THROTTLE_TOKEN="1000000/min",
+        THROTTLE_RESEND_ACTIVATION="1000000/min",
         # schemathesis sends wrong passwords by the hundred; the lockout is the abuse suite's.
-        "AXES_FAILURE_LIMIT": "1000000",
-        "JWT_ACCESS_MINUTES": "60",
-        "LOG_LEVEL": "ERROR",
-    }
-    return env
-
-
-def wait_until_up(base_url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+        AXES_FAILURE_LIMIT="1000000",
+        JWT_ACCESS_MINUTES="60",
+        LOG_LEVEL="ERROR",
+    )
 
 
 def obtain_token(base_url: str) -> str:
@@ -116,42 +91,12 @@ def fuzz(base_url: str, token: str, workdir: Path, options: list[str]) -> int:
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
-@contextlib.contextmanager
-def live_ublog(workdir: Path, env: dict[str, str]) -> Iterator[str]:
-    """μblog on a throwaway SQLite database in ``workdir``, migrated, seeded with the demo data
-    and its static files collected, served by gunicorn on a free port: yields the base URL."""
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True)
-    subprocess.run([*manage, "seed_demo"], cwd=ROOT / "app", env=env, check=True)
-    # As in production: DEBUG off serves static files (and the 404 page's CSS) from here.
-    subprocess.run(
-        [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT / "app", env=env, check=True
-    )
-    base_url = f"http://127.0.0.1:{free_port()}"
-    bind = base_url.removeprefix("http://")
-    # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
-    command: list[str | Path] = [BIN / "gunicorn", "config.wsgi", "--bind", bind, "--workers", "1"]
-    command += ["--limit-request-line", "0"]
-    with (workdir / "server.log").open("w") as log:
-        server = subprocess.Popen(
-            command,
-            cwd=ROOT / "app",
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_up(base_url)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="ublog-api-fuzz-") as tmp:
         workdir = Path(tmp)
-        with live_ublog(workdir, server_env(workdir)) as base_url:
+        # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.
+        unlimited = ["--limit-request-line", "0"]
+        with live_ublog(workdir, server_env(workdir), gunicorn_options=unlimited) as base_url:
             token = obtain_token(base_url)
             failed = [
                 fuzz(base_url, token, workdir, ["--include-path-regex", paths, *argv])

@@ -17,9 +17,12 @@ APP_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = APP_DIR.parent
 
 env = environ.Env()
-# ENV_FILE="" disables reading a .env file (the tests do that, so a developer's .env can't leak).
+# A .env file is read only where the developer opts in, as in cookiecutter-django: the sessions
+# that run the app for a developer (nox -s dev/worker/beat/manage, the compose dev stack) set
+# DJANGO_READ_DOT_ENV_FILE=true; the test settings turn it off whatever the shell says.
+READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)
 ENV_FILE = env.str("ENV_FILE", default=str(REPO_DIR / ".env"))
-if ENV_FILE and Path(ENV_FILE).is_file():
+if READ_DOT_ENV_FILE and ENV_FILE and Path(ENV_FILE).is_file():
     env.read_env(ENV_FILE)
 
 # --- Core -------------------------------------------------------------------------------------
@@ -188,6 +191,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
+# The page an activation email links to (the web's; djoser calls its setting the same). The
+# domain writes it into the email and knows no interface's URLs; the login link in its other
+# email comes from LOGIN_URL. app/tests/domain/test_accounts.py holds both to the URLconf.
+ACTIVATION_URL = "/accounts/activate/{uidb64}/{token}/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # Activation links are Django password-reset style tokens; this is their lifetime in seconds.
@@ -269,8 +276,8 @@ REST_FRAMEWORK = {
         "interfaces.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "interfaces.rest.pagination.PostPagination",
-    "PAGE_SIZE": 20,
+    # No DEFAULT_PAGINATION_CLASS or PAGE_SIZE: the post lists name PostPagination, whose page
+    # size is the domain's (selectors.page_size_clean), the one every interface uses.
     # One policy for every interface (web, REST, GraphQL): interfaces/throttling.py. Counters
     # are in the default cache: per process without REDIS_URL (N workers, N times the budget).
     "DEFAULT_THROTTLE_RATES": {

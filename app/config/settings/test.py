@@ -1,6 +1,12 @@
 """Fast, hermetic test settings. DATABASE_URL/REDIS_URL still switch to the real services."""
 
-from .base import *  # noqa: F401,F403
+import os
+
+# Before base.py reads anything: a developer's .env never changes what the tests see, even for
+# one who opted in to it in their shell (the variable reaches the tests' subprocesses too).
+os.environ["DJANGO_READ_DOT_ENV_FILE"] = "false"
+
+from .base import *  # noqa: F401,F403,E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -23,9 +24,6 @@ from domain.outbox.services import outbox_enqueue
 
 from .models import DISPLAY_NAME_MAX_LENGTH, User, default_display_name
 from .tokens import activation_token
-
-ACTIVATION_PATH = "/accounts/activate/{uidb64}/{token}/"
-LOGIN_PATH = "/accounts/login/"
 
 
 class ActivationError(Exception):
@@ -103,24 +101,25 @@ def user_signup(
     return None
 
 
-def _schedule_activation_email(user: User) -> None:
-    from .tasks import send_activation_email
+# Tasks are queued by name: tasks.py imports this module (tasks call services), never the reverse.
+ACTIVATION_EMAIL_TASK = "domain.accounts.tasks.send_activation_email"
+EXISTING_ACCOUNT_EMAIL_TASK = "domain.accounts.tasks.send_existing_account_email"
 
+
+def _schedule_activation_email(user: User) -> None:
     # Through the outbox, in the signup's transaction: a broker outage delays the email (the
     # drain queues it once the broker is back), it never loses it.
-    outbox_enqueue(send_activation_email, user.pk)
+    outbox_enqueue(ACTIVATION_EMAIL_TASK, user.pk)
 
 
 def _schedule_existing_account_email(user: User) -> None:
-    from .tasks import send_existing_account_email
-
-    outbox_enqueue(send_existing_account_email, user.pk)
+    outbox_enqueue(EXISTING_ACCOUNT_EMAIL_TASK, user.pk)
 
 
 def existing_account_email_send(*, user: User) -> None:
     """Tell an account's owner that someone tried to sign up with their address (the task
     calls this): signup answers everybody alike, so this is how the owner learns it."""
-    context = {"user": user, "login_link": settings.SITE_URL + LOGIN_PATH}
+    context = {"user": user, "login_link": settings.SITE_URL + resolve_url(settings.LOGIN_URL)}
     send_mail(
         subject="Someone tried to sign up to μblog with your address",
         message=render_to_string("accounts/email/existing_account.txt", context),
@@ -131,7 +130,7 @@ def existing_account_email_send(*, user: User) -> None:
 
 def activation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    path = ACTIVATION_PATH.format(uidb64=uidb64, token=activation_token.make_token(user))
+    path = settings.ACTIVATION_URL.format(uidb64=uidb64, token=activation_token.make_token(user))
     return f"{settings.SITE_URL}{path}"
 
 

@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import Task, current_app
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -30,10 +30,15 @@ logger = logging.getLogger(__name__)
 KEEP_QUEUED = timedelta(days=1)
 
 
-def outbox_enqueue(task: Task[..., Any], *args: Any) -> OutboxMessage:
-    """Record ``task(*args)`` in the current transaction and queue it once that commits."""
+def outbox_enqueue(task_name: str, *args: Any) -> OutboxMessage:
+    """Record the Celery task named ``task_name`` (its module and function: services name the
+    tasks that call them, and never import them) with ``args`` in the current transaction, and
+    queue it once that commits. An unknown name raises ``LookupError`` here, not later in a
+    drain."""
+    if task_name not in current_app.tasks:
+        raise LookupError(f"No Celery task is named {task_name!r}.")
     with transaction.atomic():
-        message = OutboxMessage.objects.create(task=task.name, args=list(args))
+        message = OutboxMessage.objects.create(task=task_name, args=list(args))
     # robust: whatever the broker (or, without one, the task run in-process) raises is logged
     # and the row stays pending for the drain; the change itself is committed and stands.
     transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk), robust=True)

@@ -9,6 +9,18 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 BODY_MAX_LENGTH = 280
+# What every interface shows of a post (each adds the viewer's own ``liked`` and ``can_edit``);
+# the author is shown by id and display name, never by email address.
+PUBLIC_FIELDS = (
+    "id",
+    "body",
+    "image",
+    "thumbnail",
+    "author",
+    "created_at",
+    "updated_at",
+    "like_count",
+)
 
 
 class Post(models.Model):

@@ -8,6 +8,9 @@ from domain.accounts.models import User, Visitor
 
 from .models import Post
 
+# What a refusal to edit or delete a post says, in every interface.
+NOT_YOUR_POST = "You can only edit or delete your own posts."
+
 
 def is_member(user: Visitor) -> TypeGuard[User]:
     """A signed-in, activated account."""

@@ -178,12 +178,35 @@ class PostPage:
     has_next: bool
     has_previous: bool
 
+    @classmethod
+    def of(cls, page: Page[Post]) -> PostPage:
+        """The summary of one page (Django's ``Page``) of a ``PostPaginator``: what
+        ``post_page`` returns, and what a generic ``ListView`` builds from its own page."""
+        return cls(
+            posts=list(page.object_list),
+            count=page.paginator.count,
+            number=page.number,
+            num_pages=page.paginator.num_pages,
+            has_next=page.has_next(),
+            has_previous=page.has_previous(),
+        )
 
-def page_size_clean(page_size: object) -> int:
-    """The page size a client asked for, as a whole number from 1 to ``MAX_PAGE_SIZE``."""
-    size = _parse_id(page_size, "page_size")
+
+PAGE_SIZE_CHOICE = f"Choose a whole number between 1 and {MAX_PAGE_SIZE}."
+
+
+def page_size_clean(page_size: object = None) -> int:
+    """The page size a client asked for, as a whole number from 1 to ``MAX_PAGE_SIZE``;
+    ``None`` (not asked) is ``DEFAULT_PAGE_SIZE``. Every interface's page size goes through
+    here, so the bounds and the message are the same everywhere."""
+    if page_size is None:
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = _whole_number(page_size)
+    except ValueError:
+        size = 0
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError({"page_size": [f"Choose between 1 and {MAX_PAGE_SIZE}."]})
+        raise ValidationError({"page_size": [PAGE_SIZE_CHOICE]})
     return size
 
 
@@ -202,9 +225,10 @@ def post_page(
     search: str | None = None,
     author: object = None,
     page: object = 1,
-    page_size: object = DEFAULT_PAGE_SIZE,
+    page_size: object = None,
 ) -> PostPage:
-    """One page of ``post_list``. Out-of-range page numbers raise ValidationError on ``page``."""
+    """One page of ``post_list`` (``page_size`` as ``page_size_clean`` reads it). Out-of-range
+    page numbers raise ValidationError on ``page``."""
     page_size = page_size_clean(page_size)
     paginator = PostPaginator(
         post_list(viewer=viewer, search=search, author=author),
@@ -215,11 +239,4 @@ def post_page(
         current = paginator.page(_page_number(page))
     except (EmptyPage, PageNotAnInteger) as error:
         raise ValidationError({"page": [str(error)]})
-    return PostPage(
-        posts=list(current.object_list),
-        count=paginator.count,
-        number=current.number,
-        num_pages=paginator.num_pages,
-        has_next=current.has_next(),
-        has_previous=current.has_previous(),
-    )
+    return PostPage.of(current)

@@ -19,7 +19,7 @@ from domain.outbox.services import outbox_enqueue
 
 from .images import make_thumbnail, validate_post_image
 from .models import BODY_MAX_LENGTH, Like, Post
-from .permissions import can_edit_post, can_like, is_member
+from .permissions import NOT_YOUR_POST, can_edit_post, can_like, is_member
 
 
 def _clean_body(body: object) -> str:
@@ -47,10 +47,12 @@ def _clean_image(image: File[Any]) -> File[Any]:
     return image
 
 
-def _schedule_thumbnail(post: Post) -> None:
-    from .tasks import make_post_thumbnail
+# Tasks are queued by name: tasks.py imports this module (tasks call services), never the reverse.
+MAKE_THUMBNAIL_TASK = "domain.posts.tasks.make_post_thumbnail"
 
-    outbox_enqueue(make_post_thumbnail, post.pk)  # queued on commit, or later by the drain
+
+def _schedule_thumbnail(post: Post) -> None:
+    outbox_enqueue(MAKE_THUMBNAIL_TASK, post.pk)  # queued on commit, or later by the drain
 
 
 @transaction.atomic
@@ -80,7 +82,9 @@ def post_update(
 ) -> Post:
     """Change the body and/or image; ``None`` leaves a field as it is."""
     if not can_edit_post(actor, post):
-        raise PermissionDenied("You can only edit your own posts.")
+        raise PermissionDenied(NOT_YOUR_POST)
+    if body is None and not image and not (remove_image and post.image):
+        return post  # nothing to change: saving would still move ``updated_at``
     if body is not None:
         post.body = _clean_body(body)
     old_files: list[FieldFile] = []
@@ -120,7 +124,7 @@ def post_delete(*, post: Post, actor: Visitor) -> None:
     """Delete a post with its likes and files; one deleted meanwhile raises
     ``Post.DoesNotExist``."""
     if not can_edit_post(actor, post):
-        raise PermissionDenied("You can only delete your own posts.")
+        raise PermissionDenied(NOT_YOUR_POST)
     with transaction.atomic():
         _lock_post(post, for_delete=True)
         files = [post.image, post.thumbnail]

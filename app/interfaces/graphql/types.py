@@ -20,7 +20,7 @@ from graphene_file_upload.scalars import Upload as MultipartUpload
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from domain.accounts.models import User
-from domain.posts.models import Post
+from domain.posts.models import PUBLIC_FIELDS, Post
 from domain.posts.permissions import can_edit_post
 
 
@@ -77,16 +77,7 @@ class PostType(DjangoObjectType):
     class Meta:
         model = Post
         name = "Post"
-        fields = (
-            "id",
-            "body",
-            "image",
-            "thumbnail",
-            "author",
-            "created_at",
-            "updated_at",
-            "like_count",
-        )
+        fields = PUBLIC_FIELDS
 
     @staticmethod
     def resolve_image(post: Post, info: GraphQLResolveInfo) -> str | None:

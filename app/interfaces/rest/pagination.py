@@ -9,20 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
-from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PostPaginator
+from domain.posts.selectors import PostPaginator, page_size_clean
 
 
 class PostPagination(PageNumberPagination):
     django_paginator_class = PostPaginator
-    page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
 
     def get_page_number(self, request: Request, paginator: Paginator[Any]) -> int | str:
         # DRF reads ``?page=`` as page 1; an empty value is as wrong as ``?page=x``.
@@ -31,15 +28,6 @@ class PostPagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
     def get_page_size(self, request: Request) -> int:
-        value = request.query_params.get(self.page_size_query_param)
-        if value is None:
-            return self.page_size
-        try:
-            page_size = int(value)
-        except ValueError:
-            page_size = 0
-        if not 1 <= page_size <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": [f"Choose a whole number between 1 and {self.max_page_size}."]}
-            )
-        return page_size
+        # The domain's rule and message; its ValidationError is a 400 (errors.py). Unlike a web
+        # form's empty field, an empty ``?page_size=`` is not "not asked": the schema says 1..100.
+        return page_size_clean(request.query_params.get(self.page_size_query_param))

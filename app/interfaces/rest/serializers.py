@@ -18,7 +18,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 
 from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
-from domain.posts.models import BODY_MAX_LENGTH, Post
+from domain.posts.models import BODY_MAX_LENGTH, PUBLIC_FIELDS, Post
 from domain.posts.permissions import can_edit_post
 
 # Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
@@ -130,18 +130,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
     class Meta:
         model = Post
-        fields = [
-            "id",
-            "body",
-            "image",
-            "thumbnail",
-            "author",
-            "created_at",
-            "updated_at",
-            "like_count",
-            "liked",
-            "can_edit",
-        ]
+        fields = [*PUBLIC_FIELDS, "liked", "can_edit"]
         read_only_fields = fields
 
     def get_can_edit(self, post: Post) -> bool:

@@ -4,81 +4,36 @@ where a test needs a smaller budget to stay fast; each attack then runs over rea
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-APP_DIR = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-EMAIL, PASSWORD = "ada@example.com", "ublog-demo-password"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.live import live_ublog, throwaway_env
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("abuse")
-    env = {
-        **os.environ,
-        "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
-        # One worker and its local-memory cache: one set of counters (docs/security.md).
-        "REDIS_URL": "",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_URL": "dummymail://",
-        "THROTTLE_SIGNUP": "5/hour",
-        "THROTTLE_RESEND_ACTIVATION": "3/hour",
-        "THROTTLE_ANON_POST_CREATE": "5/hour",
-        "THROTTLE_TOKEN": "5/min",
-        "AXES_FAILURE_LIMIT": "5",
-        "LOG_LEVEL": "WARNING",
-    }
-    for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "-v0"], cwd=APP_DIR, env=env, check=True
-        )
-    port = int(os.environ.get("ABUSE_PORT") or free_port())
-    base_url = f"http://127.0.0.1:{port}"
-    log = (workdir / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=APP_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    env = throwaway_env(
+        workdir,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        # No Redis: one worker and its local-memory cache, one set of counters (docs/security.md).
+        THROTTLE_SIGNUP="5/hour",
+        THROTTLE_RESEND_ACTIVATION="3/hour",
+        THROTTLE_ANON_POST_CREATE="5/hour",
+        THROTTLE_TOKEN="5/min",
+        AXES_FAILURE_LIMIT="5",
+        LOG_LEVEL="WARNING",
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{base_url}/healthz", timeout=2)
-                break
-            except requests.RequestException:
-                assert process.poll() is None and time.monotonic() < deadline, "gunicorn died"
-                time.sleep(0.2)
+    port = int(os.environ.get("ABUSE_PORT") or 0)
+    with live_ublog(workdir, env, port=port) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-        errors = (workdir / "gunicorn.log").read_text()
-        assert "Internal Server Error" not in errors and "Traceback" not in errors, errors
+    errors = (workdir / "server.log").read_text()
+    assert "Internal Server Error" not in errors and "Traceback" not in errors, errors
 
 
 class FromAddress(HTTPAdapter):

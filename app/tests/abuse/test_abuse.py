@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from .conftest import EMAIL
+from domain.demo import DEMO_EMAIL as EMAIL
 
 pytestmark = pytest.mark.abuse
 

@@ -204,6 +204,22 @@ def test_edit_with_blank_body_is_refused_and_keeps_the_post(api, user, post):
     assert post.body.strip()
 
 
+# What "nothing" means is the protocol's: a web form always has its body field, so an empty POST
+# is a blank body (a form error, in both flavours); REST refuses an empty PATCH; a GraphQL
+# mutation and the domain may leave out every optional argument.
+NOTHING_SENT = {"mtv_fbv": INVALID, "mtv_cbv": INVALID, "drf_fbv": INVALID, "drf_cbv": INVALID}
+
+
+def test_an_edit_that_sends_nothing_keeps_the_post(api, user, post):
+    api.sign_in(user)
+    before = Post.objects.values().get(pk=post.pk)
+
+    outcome = api.update_post_with_nothing(post.pk)
+
+    assert outcome.status == NOTHING_SENT.get(api.name, OK)
+    assert Post.objects.values().get(pk=post.pk) == before
+
+
 def test_edit_unknown_post_is_not_found(api, user):
     api.sign_in(user)
 

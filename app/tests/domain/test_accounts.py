@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import resolve
 from django.utils import timezone
 
 from domain.accounts.models import User
@@ -19,13 +20,27 @@ from domain.accounts.services import (
 )
 from domain.accounts.tokens import activation_token
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import activation_parts
 
 pytestmark = pytest.mark.django_db
 
 
 def link_parts(link):
-    uidb64, token = link.rstrip("/").split("/")[-2:]
-    return uidb64, token
+    parts = activation_parts(link)
+    return parts["uid"], parts["token"]
+
+
+def test_the_activation_url_setting_names_the_web_activation_page(settings):
+    match = resolve(settings.ACTIVATION_URL.format(uidb64="MQ", token="set-token"))
+
+    assert (match.url_name, match.kwargs) == ("activate", {"uidb64": "MQ", "token": "set-token"})
+
+
+def test_activation_links_go_where_the_setting_says(settings):
+    settings.ACTIVATION_URL = "/elsewhere/{uidb64}/{token}/"
+    user = UserFactory.create(inactive=True)
+
+    assert activation_link(user).startswith("http://testserver/elsewhere/")
 
 
 def sign_up(capture, **overrides):

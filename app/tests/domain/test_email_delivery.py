@@ -2,7 +2,6 @@
 sent by a real Celery worker consuming the configured broker (Redis when REDIS_URL is set)."""
 
 import os
-import socket
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from django.conf import settings as django_settings
 from config.celery import app as celery_app
 from domain.accounts.services import user_signup
 from tests.factories import PASSWORD
+from tests.live import free_port
 
 
 class Inbox:
@@ -27,12 +27,6 @@ class Inbox:
             return "451 Temporary failure, try again later"
         self.messages.append(envelope)
         return "250 Message accepted"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -2,22 +2,27 @@
 or, if the broker is down, by the drain once it is back; never lost, never queued twice."""
 
 import logging
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from celery.app.task import Task
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from domain.accounts import services as accounts
 from domain.accounts.services import user_signup
 from domain.outbox.models import OutboxMessage
-from domain.outbox.services import outbox_dispatch, outbox_drain
+from domain.outbox.services import outbox_dispatch, outbox_drain, outbox_enqueue
 from domain.outbox.tasks import drain_outbox
 from domain.posts import services as posts
 from domain.posts.models import Post
 from tests.factories import PASSWORD, image_upload
+from tests.helpers import APP_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +37,40 @@ def broker_down(monkeypatch):
 
     monkeypatch.setattr(Task, "apply_async", refuse)
     return monkeypatch
+
+
+def test_a_task_name_that_names_no_task_is_refused_at_once():
+    with pytest.raises(LookupError, match="domain.posts.tasks.make_post_thumbnial"):
+        outbox_enqueue("domain.posts.tasks.make_post_thumbnial", 1)
+
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        posts.MAKE_THUMBNAIL_TASK,
+        accounts.ACTIVATION_EMAIL_TASK,
+        accounts.EXISTING_ACCOUNT_EMAIL_TASK,
+    ],
+)
+def test_the_services_name_registered_tasks(name):
+    assert current_app.tasks[name].name == name
+
+
+def test_a_process_that_is_no_worker_knows_the_tasks_too():
+    # Celery's autodiscovery imports the tasks modules only in a worker; the services queue
+    # them by name from web processes, whose apps' ready() import them.
+    names = [posts.MAKE_THUMBNAIL_TASK, accounts.ACTIVATION_EMAIL_TASK]
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        f"print(all(name in current_app.tasks for name in {names!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=APP_DIR, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
 
 
 def sign_up(capture, email="outage@example.com"):

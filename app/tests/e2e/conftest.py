@@ -18,7 +18,8 @@ from uuid import uuid4
 import pytest
 from django.core import mail
 
-from tests.e2e.maildev import Maildev, activation_link
+from tests.e2e.maildev import Maildev
+from tests.helpers import activation_link_in
 
 BROWSER_VARIABLE = "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH"
 BROWSER_KEY = pytest.StashKey[str]()
@@ -118,8 +119,8 @@ def read_activation_link():
 
     def read(email):
         if MAILDEV_URL:
-            return activation_link(Maildev(MAILDEV_URL).wait_for(email)["text"])
-        return activation_link(str(next(m for m in reversed(mail.outbox) if email in m.to).body))
+            return activation_link_in(Maildev(MAILDEV_URL).wait_for(email)["text"])
+        return activation_link_in(next(m for m in reversed(mail.outbox) if email in m.to).body)
 
     return read
 

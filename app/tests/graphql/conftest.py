@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-URL = "/graphql/"
+from tests.helpers import GRAPHQL_URL
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def gql(client):
 
     def run(query, variables=None, **extra):
         response = client.post(
-            URL,
+            GRAPHQL_URL,
             json.dumps({"query": query, "variables": variables or {}}),
             content_type="application/json",
             **extra,

@@ -11,6 +11,7 @@ from graphene_django.views import GraphQLView as StockGraphQLView
 
 from interfaces.graphql.views import EXAMPLE_QUERY
 from tests.factories import PostFactory
+from tests.helpers import GRAPHQL_URL
 
 VENDOR = settings.APP_DIR / "interfaces/graphql/static/graphql/vendor"
 
@@ -32,7 +33,7 @@ class AssetCollector(HTMLParser):
 
 @pytest.fixture
 def graphiql_page(client, db):
-    response = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    response = client.get(GRAPHQL_URL, HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     return response
 
@@ -105,7 +106,7 @@ def test_graphiql_opens_on_the_example_query(graphiql_page):
 def test_the_example_query_runs_against_the_schema(client, db):
     PostFactory.create(body="Seen through the example query")
 
-    response = client.post("/graphql/", {"query": EXAMPLE_QUERY}, content_type="application/json")
+    response = client.post(GRAPHQL_URL, {"query": EXAMPLE_QUERY}, content_type="application/json")
 
     body = response.json()
     assert "errors" not in body, body

@@ -3,12 +3,11 @@ answer and what the database then holds."""
 
 import pytest
 from django.core import mail
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from domain.accounts.models import User
-from domain.accounts.tokens import activation_token
+from domain.accounts.services import activation_link
 from domain.posts.models import Like, Post
+from domain.posts.permissions import NOT_YOUR_POST
 from tests.factories import (
     PASSWORD,
     LikeFactory,
@@ -17,8 +16,7 @@ from tests.factories import (
     image_upload,
     text_upload,
 )
-
-from .helpers import error_of, multipart
+from tests.helpers import GRAPHQL_URL, activation_parts, graphql_error_of, graphql_multipart
 
 CREATE = """mutation($body: String!, $image: Upload) {
   createPost(body: $body, image: $image) { post { id body image author { id } canEdit } }
@@ -43,7 +41,7 @@ ME = "{ me { email } }"
 
 
 def code_of(response):
-    return error_of(response)["extensions"]["code"]
+    return graphql_error_of(response)["extensions"]["code"]
 
 
 # --- Posts ------------------------------------------------------------------------------------
@@ -62,7 +60,7 @@ def test_create_with_an_image_per_the_multipart_spec(client, user):
     client.force_login(user)
 
     response = client.post(
-        "/graphql/", multipart(CREATE, {"body": "Look"}, {"image": image_upload()})
+        GRAPHQL_URL, graphql_multipart(CREATE, {"body": "Look"}, {"image": image_upload()})
     )
 
     post = response.json()["data"]["createPost"]["post"]
@@ -72,7 +70,7 @@ def test_create_with_an_image_per_the_multipart_spec(client, user):
 
 def test_create_with_a_file_that_is_not_an_image_gives_a_field_error(client, db):
     response = client.post(
-        "/graphql/", multipart(CREATE, {"body": "Look"}, {"image": text_upload()})
+        GRAPHQL_URL, graphql_multipart(CREATE, {"body": "Look"}, {"image": text_upload()})
     )
 
     error = response.json()["errors"][0]
@@ -83,7 +81,7 @@ def test_create_with_a_file_that_is_not_an_image_gives_a_field_error(client, db)
 
 
 def test_create_with_a_blank_body_gives_a_field_error(gql, db):
-    error = error_of(gql(CREATE, {"body": "  "}))
+    error = graphql_error_of(gql(CREATE, {"body": "  "}))
 
     assert error["extensions"] == {
         "code": "BAD_USER_INPUT",
@@ -98,7 +96,7 @@ def test_owner_replaces_the_image(client, user):
     client.force_login(user)
 
     response = client.post(
-        "/graphql/", multipart(UPDATE, {"id": post.pk}, {"image": image_upload()})
+        GRAPHQL_URL, graphql_multipart(UPDATE, {"id": post.pk}, {"image": image_upload()})
     )
 
     assert response.json()["data"]["updatePost"]["post"]["image"]
@@ -122,8 +120,8 @@ def test_other_user_cannot_update(client, gql, other_user, post):
 
     response = gql(UPDATE, {"id": post.pk, "body": "Hijacked"})
 
-    assert error_of(response)["extensions"] == {"code": "FORBIDDEN"}
-    assert error_of(response)["message"] == "You can only edit your own posts."
+    assert graphql_error_of(response)["extensions"] == {"code": "FORBIDDEN"}
+    assert graphql_error_of(response)["message"] == NOT_YOUR_POST
     post.refresh_from_db()
     assert post.body != "Hijacked"
 
@@ -159,8 +157,8 @@ def test_like_then_unlike(client, gql, user, post):
 def test_anonymous_visitor_cannot_like(gql, post):
     response = gql(LIKE, {"id": post.pk})
 
-    assert error_of(response)["extensions"] == {"code": "FORBIDDEN"}
-    assert error_of(response)["message"] == "Log in with an active account to like posts."
+    assert graphql_error_of(response)["extensions"] == {"code": "FORBIDDEN"}
+    assert graphql_error_of(response)["message"] == "Log in with an active account to like posts."
     assert not Like.objects.exists()
 
 
@@ -188,16 +186,13 @@ def test_sign_up_creates_an_inactive_account_and_emails_the_link(
 def test_sign_up_errors_name_the_arguments(gql, user):
     response = gql(SIGN_UP, {"email": "not-an-email", "password": "123", "displayName": "x" * 51})
 
-    fields = error_of(response)["extensions"]["fields"]
+    fields = graphql_error_of(response)["extensions"]["fields"]
     assert sorted(fields) == ["displayName", "email", "password"]
     assert User.objects.count() == 1
 
 
 def activation_variables(user):
-    return {
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": activation_token.make_token(user),
-    }
+    return activation_parts(activation_link(user))
 
 
 def test_activate_with_the_emailed_link(gql, inactive_user):
@@ -211,7 +206,7 @@ def test_activate_with_the_emailed_link(gql, inactive_user):
 def test_activate_with_a_tampered_token_is_refused(gql, inactive_user):
     variables = {**activation_variables(inactive_user), "token": "abc-123"}
 
-    error = error_of(gql(ACTIVATE, variables))
+    error = graphql_error_of(gql(ACTIVATE, variables))
 
     assert error["extensions"] == {"code": "INVALID_LINK"}
     assert "invalid or has expired" in error["message"]
@@ -242,14 +237,14 @@ def test_token_auth_refuses_bad_credentials_and_inactive_accounts(gql, db, who):
 
     response = gql(TOKEN_AUTH, {"email": user.email, "password": password})
 
-    error = error_of(response)
+    error = graphql_error_of(response)
     assert error["extensions"] == {"code": "UNAUTHENTICATED"}
     assert error["message"] == "No active account found with the given credentials"
     assert response.result["data"] == {"tokenAuth": None}
 
 
 def test_token_auth_with_blank_fields_gives_field_errors(gql, db):
-    error = error_of(gql(TOKEN_AUTH, {"email": "", "password": ""}))
+    error = graphql_error_of(gql(TOKEN_AUTH, {"email": "", "password": ""}))
 
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert sorted(error["extensions"]["fields"]) == ["email", "password"]
@@ -268,7 +263,7 @@ def test_refresh_token_gives_a_new_access_token(gql, user):
 
 
 def test_refresh_with_a_bad_token_is_refused(gql, db):
-    error = error_of(gql(REFRESH, {"refresh": "not.a.token"}))
+    error = graphql_error_of(gql(REFRESH, {"refresh": "not.a.token"}))
 
     assert error["extensions"] == {"code": "UNAUTHENTICATED"}
     assert error["message"] == "The refresh token is invalid or expired."

@@ -3,8 +3,7 @@
 import pytest
 
 from tests.factories import LikeFactory, PostFactory, image_upload
-
-from .helpers import error_of
+from tests.helpers import graphql_error_of
 
 POSTS = """
 query($page: Int, $pageSize: Int, $search: String, $author: ID) {
@@ -90,7 +89,7 @@ def test_posts_filter_by_search_and_author(gql, user):
 def test_posts_with_bad_arguments_give_field_errors(gql, db, variables, field):
     response = gql(POSTS, variables)
 
-    error = error_of(response)
+    error = graphql_error_of(response)
     assert response.status_code == 200
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert list(error["extensions"]["fields"]) == [field]
@@ -115,7 +114,7 @@ def test_post_by_id(gql, user, post):
 def test_unknown_post_is_not_found(gql, db, post_id):
     response = gql(POST, {"id": post_id})
 
-    error = error_of(response)
+    error = graphql_error_of(response)
     assert error["extensions"] == {"code": "NOT_FOUND"}
     assert error["message"] == "No post with this id."
     assert error["path"] == ["post"]

@@ -5,8 +5,7 @@ import pytest
 
 from domain.posts.models import Post
 from tests.factories import PASSWORD
-
-from .helpers import error_of
+from tests.helpers import graphql_error_of
 
 CREATE = 'mutation { createPost(body: "Hi") { post { id } } }'
 SIGN_UP = 'mutation($email: String!) { signUp(email: $email, password: "%s") { ok } }' % PASSWORD
@@ -18,7 +17,7 @@ REFRESH = 'mutation { refreshToken(refresh: "x") { access } }'
 
 
 def assert_throttled(response):
-    error = error_of(response)
+    error = graphql_error_of(response)
     assert error["extensions"]["code"] == "THROTTLED"
     assert error["extensions"]["retryAfter"] > 0
     assert error["message"].startswith("Too many requests: try again in ")

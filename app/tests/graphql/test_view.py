@@ -9,14 +9,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from graphql import get_introspection_query
-from rest_framework_simplejwt.tokens import AccessToken
 
 from domain.posts.models import Post
 from tests.factories import LikeFactory, PostFactory, image_upload
+from tests.helpers import GRAPHQL_URL, bearer, graphql_error_of, graphql_multipart
 
-from .helpers import error_of, multipart
-
-URL = "/graphql/"
 ME = "{ me { email } }"
 CREATE = "mutation($body: String!) { createPost(body: $body) { post { id } } }"
 UPLOAD = 'mutation($image: Upload) { createPost(body: "Look", image: $image) { post { id } } }'
@@ -29,13 +26,6 @@ POSTS = """query($pageSize: Int) {
 
 # A session query only where sessions live in the database alone (cached_db reads the cache).
 SESSION_QUERIES = 0 if django_settings.SESSION_ENGINE.endswith("cached_db") else 1
-
-
-def bearer(user, lifetime=None):
-    token = AccessToken.for_user(user)
-    if lifetime is not None:
-        token.set_exp(lifetime=lifetime)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 # --- Authentication -----------------------------------------------------------------------------
@@ -55,15 +45,15 @@ def test_bad_bearer_token_is_401_not_anonymous(gql, db, header):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
-    assert error_of(response)["extensions"] == {"code": "UNAUTHENTICATED"}
-    assert error_of(response)["message"]
+    assert graphql_error_of(response)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert graphql_error_of(response)["message"]
 
 
 def test_expired_bearer_token_is_401(gql, user):
     response = gql(ME, **bearer(user, lifetime=-timedelta(seconds=1)))
 
     assert response.status_code == 401
-    assert error_of(response)["message"] == "Given token not valid for any token type"
+    assert graphql_error_of(response)["message"] == "Given token not valid for any token type"
 
 
 def test_bearer_token_of_a_deactivated_account_is_401(gql, user):
@@ -74,7 +64,7 @@ def test_bearer_token_of_a_deactivated_account_is_401(gql, user):
     response = gql(ME, **headers)
 
     assert response.status_code == 401
-    assert error_of(response)["message"] == "User is inactive"
+    assert graphql_error_of(response)["message"] == "User is inactive"
 
 
 def test_other_authorization_schemes_are_ignored(gql, db):
@@ -92,7 +82,7 @@ def browser(db):
 
 def post_json(client, query, variables=None, **extra):
     body = json.dumps({"query": query, "variables": variables or {}})
-    return client.post(URL, body, content_type="application/json", **extra)
+    return client.post(GRAPHQL_URL, body, content_type="application/json", **extra)
 
 
 def test_session_request_without_csrf_token_is_refused(browser, user):
@@ -108,7 +98,7 @@ def test_session_request_without_csrf_token_is_refused(browser, user):
 
 def test_session_request_with_the_csrf_token_from_the_cookie_runs(browser, user):
     browser.force_login(user)
-    token = browser.get(URL, HTTP_ACCEPT="text/html").cookies["csrftoken"].value
+    token = browser.get(GRAPHQL_URL, HTTP_ACCEPT="text/html").cookies["csrftoken"].value
 
     response = post_json(browser, CREATE, {"body": "Mine"}, HTTP_X_CSRFTOKEN=token)
 
@@ -136,14 +126,14 @@ def test_anonymous_request_needs_no_csrf_token(browser):
 
 
 def test_invalid_json_body(client, db):
-    response = client.post(URL, "{not json", content_type="application/json")
+    response = client.post(GRAPHQL_URL, "{not json", content_type="application/json")
 
     assert response.status_code == 400
     assert response.json() == {"errors": [{"message": "POST body sent invalid JSON."}]}
 
 
 def test_json_body_that_is_not_an_object(client, db):
-    response = client.post(URL, "[1, 2]", content_type="application/json")
+    response = client.post(GRAPHQL_URL, "[1, 2]", content_type="application/json")
 
     assert response.status_code == 400
     assert "not a valid JSON query" in response.json()["errors"][0]["message"]
@@ -165,19 +155,19 @@ def test_invalid_queries(gql, db, query, message):
     response = gql(query)
 
     assert response.status_code == 400
-    assert error_of(response)["message"] == message
+    assert graphql_error_of(response)["message"] == message
 
 
 def test_variables_of_the_wrong_type(gql, db):
     response = gql(POSTS, {"pageSize": "ten"})
 
     assert response.status_code == 400
-    assert "Int cannot represent non-integer value" in error_of(response)["message"]
+    assert "Int cannot represent non-integer value" in graphql_error_of(response)["message"]
 
 
 def test_variables_that_are_not_json(client, db):
     response = client.get(
-        URL, {"query": POSTS, "variables": "{oops"}, HTTP_ACCEPT="application/json"
+        GRAPHQL_URL, {"query": POSTS, "variables": "{oops"}, HTTP_ACCEPT="application/json"
     )
 
     assert response.status_code == 400
@@ -185,20 +175,22 @@ def test_variables_that_are_not_json(client, db):
 
 
 def test_queries_work_over_get(client, db):
-    response = client.get(URL, {"query": ME}, HTTP_ACCEPT="application/json")
+    response = client.get(GRAPHQL_URL, {"query": ME}, HTTP_ACCEPT="application/json")
 
     assert response.json() == {"data": {"me": None}}
 
 
 def test_mutations_over_get_are_refused(client, db):
-    response = client.get(URL, {"query": 'mutation { createPost(body: "x") { post { id } } }'})
+    response = client.get(
+        GRAPHQL_URL, {"query": 'mutation { createPost(body: "x") { post { id } } }'}
+    )
 
     assert response.status_code == 405
     assert not Post.objects.exists()
 
 
 def test_other_methods_are_refused(client, db):
-    assert client.put(URL, "{}", content_type="application/json").status_code == 405
+    assert client.put(GRAPHQL_URL, "{}", content_type="application/json").status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -226,7 +218,7 @@ def test_other_methods_are_refused(client, db):
 def test_malformed_multipart_requests(client, db, operations, files_map):
     data = {"operations": operations, "map": files_map, "0": image_upload()}
 
-    response = client.post(URL, data)
+    response = client.post(GRAPHQL_URL, data)
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"].startswith("Malformed multipart request")
@@ -234,7 +226,7 @@ def test_malformed_multipart_requests(client, db, operations, files_map):
 
 
 def test_broken_multipart_body(client, db):
-    response = client.post(URL, b"garbage", content_type="multipart/form-data")
+    response = client.post(GRAPHQL_URL, b"garbage", content_type="multipart/form-data")
 
     assert response.status_code == 400
 
@@ -243,7 +235,7 @@ def test_upload_variable_that_is_not_a_file(gql, db):
     response = gql(UPLOAD, {"image": "data:image/png;base64,AAAA"})
 
     assert response.status_code == 400
-    assert "multipart/form-data" in error_of(response)["message"]
+    assert "multipart/form-data" in graphql_error_of(response)["message"]
     assert not Post.objects.exists()
 
 
@@ -251,11 +243,11 @@ def test_upload_written_in_the_query(gql, db):
     response = gql('mutation { createPost(body: "x", image: "abc") { post { id } } }')
 
     assert response.status_code == 400
-    assert "A file cannot be written in the query" in error_of(response)["message"]
+    assert "A file cannot be written in the query" in graphql_error_of(response)["message"]
 
 
 def test_upload_passes_through_a_multipart_request(client, db):
-    response = client.post(URL, multipart(UPLOAD, {}, {"image": image_upload()}))
+    response = client.post(GRAPHQL_URL, graphql_multipart(UPLOAD, {}, {"image": image_upload()}))
 
     assert response.json()["data"]["createPost"]["post"]["id"]
 
@@ -274,8 +266,8 @@ def test_a_crashing_resolver_is_reported_without_details_and_logged(
     with caplog.at_level(logging.ERROR, logger="interfaces.graphql.views"):
         response = gql("query($id: ID!) { post(id: $id) { id } }", {"id": post.pk})
 
-    assert error_of(response)["message"] == "Internal server error."
-    assert error_of(response)["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert graphql_error_of(response)["message"] == "Internal server error."
+    assert graphql_error_of(response)["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert "secret internals" not in response.content.decode()
     assert "secret internals" in caplog.text
 
@@ -291,7 +283,9 @@ def test_depth_limit_refuses_deeper_operations(gql, db, settings):
     response = gql(NESTED)
 
     assert response.status_code == 400
-    assert error_of(response)["message"] == "'Nested' exceeds maximum operation depth of 2."
+    assert (
+        graphql_error_of(response)["message"] == "'Nested' exceeds maximum operation depth of 2."
+    )
 
 
 def test_depth_limit_admits_operations_within_it(gql, db, settings):
@@ -304,7 +298,7 @@ def test_depth_limit_counts_through_fragments(gql, db, settings):
     settings.GRAPHQL_MAX_DEPTH = 2
     query = "{ posts { ...Page } } fragment Page on PostPage { posts { author { id } } }"
 
-    assert "exceeds maximum operation depth" in error_of(gql(query))["message"]
+    assert "exceeds maximum operation depth" in graphql_error_of(gql(query))["message"]
 
 
 def test_introspection_is_exempt_from_the_depth_limit(gql, db, settings):

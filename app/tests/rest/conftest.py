@@ -2,7 +2,8 @@
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.helpers import bearer
 
 FLAVOURS = ["fbv", "cbv"]
 
@@ -16,11 +17,6 @@ def api_client(db):
 def posts_url(request):
     """The posts collection of each flavour: tests that take it run against both."""
     return f"/api/drf/{request.param}/posts/"
-
-
-def bearer(user):
-    """Headers that sign ``user`` in with a JWT made on the spot."""
-    return {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(user)}"}
 
 
 @pytest.fixture

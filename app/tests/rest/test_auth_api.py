@@ -1,8 +1,6 @@
 """Signing in to the API (session with CSRF, JWT) and the signup/activation endpoints, which
 call the same account services as the web pages."""
 
-import re
-
 import pytest
 from django.core import mail
 from rest_framework.test import APIClient
@@ -11,8 +9,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from domain.accounts.models import User
 from domain.posts.models import Post
 from tests.factories import PASSWORD
-
-from .conftest import bearer
+from tests.helpers import activation_parts, bearer
 
 SIGNUP, ACTIVATE = "/api/auth/signup/", "/api/auth/activate/"
 TOKEN, REFRESH = "/api/token/", "/api/token/refresh/"
@@ -140,10 +137,7 @@ def signup(api_client, django_capture_on_commit_callbacks):
 
 
 def link_parts():
-    match = re.search(r"/accounts/activate/([^/]+)/([^/]+)/", str(mail.outbox[-1].body))
-    assert match is not None
-    uid, token = match.groups()
-    return {"uid": uid, "token": token}
+    return activation_parts(mail.outbox[-1].body)
 
 
 def test_signup_creates_an_inactive_account_and_emails_its_link(signup):

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from domain.posts.models import Post
 from tests.factories import LikeFactory, PostFactory, UserFactory, image_upload
-
-from .conftest import bearer
+from tests.helpers import bearer
 
 POST_KEYS = {
     "id",

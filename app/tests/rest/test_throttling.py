@@ -4,8 +4,7 @@ Retry-After once over the rate set in the environment (THROTTLE_*)."""
 import pytest
 
 from tests.factories import PASSWORD
-
-from .conftest import bearer
+from tests.helpers import bearer
 
 
 def test_anonymous_post_creation_is_limited(api_client, posts_url, throttle_rates):

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from tests.helpers import GRAPHQL_URL
+
 FULL_PAGE = (
     "{ posts(pageSize: 100) { count page pages hasNext hasPrev posts { id author { id "
     "displayName } body image thumbnail likeCount createdAt updatedAt liked canEdit } } }"
@@ -13,7 +15,7 @@ FULL_PAGE = (
 
 def run(client, query, variables=None):
     return client.post(
-        "/graphql/",
+        GRAPHQL_URL,
         json.dumps({"query": query, "variables": variables or {}}),
         content_type="application/json",
     )

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.factories import PASSWORD
+from tests.helpers import GRAPHQL_URL
 
 LOGIN_PAGES = ["/accounts/login/", "/admin/login/"]
 
@@ -78,7 +79,7 @@ def test_api_password_guesses_count_towards_the_same_lockout(client, user):
         content_type="application/json",
     )
     graphql = client.post(
-        "/graphql/",
+        GRAPHQL_URL,
         json.dumps(
             {
                 "query": 'mutation { tokenAuth(email: "%s", password: "%s") { access } }'

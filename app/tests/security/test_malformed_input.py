@@ -8,6 +8,7 @@ import pytest
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import PASSWORD, PostFactory
+from tests.helpers import GRAPHQL_URL
 
 NESTED = "[" * 100_000
 
@@ -43,14 +44,14 @@ def test_deeply_nested_json_is_a_400_on_an_update(client, post, flavour):
 def test_deeply_nested_json_is_a_4xx_on_graphql(client, db, settings):
     settings.GRAPHQL_MAX_BODY_BYTES = 1_000_000  # past the size limit, to reach the parser
 
-    response = client.post("/graphql/", NESTED, content_type="application/json")
+    response = client.post(GRAPHQL_URL, NESTED, content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 def test_a_graphql_body_over_the_size_limit_is_a_413(client, db):
-    response = client.post("/graphql/", NESTED, content_type="application/json")
+    response = client.post(GRAPHQL_URL, NESTED, content_type="application/json")
 
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
@@ -63,7 +64,7 @@ def test_a_graphql_body_over_the_size_limit_is_a_413(client, db):
 )
 def test_graphql_does_not_echo_python_errors_for_malformed_bodies(client, db, body):
     """Before: {"query": 1} answered "object of type 'int' has no len()"."""
-    response = client.post("/graphql/", json.dumps(body), content_type="application/json")
+    response = client.post(GRAPHQL_URL, json.dumps(body), content_type="application/json")
 
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -91,7 +92,7 @@ def test_a_lone_surrogate_is_bad_user_input(client, db, operation):
     # json.dumps writes "\ud800" as the escape a client would send.
     body = json.dumps({"query": query, "variables": variables})
 
-    response = client.post("/graphql/", body, content_type="application/json")
+    response = client.post(GRAPHQL_URL, body, content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -110,7 +111,7 @@ def test_graphql_ids_in_non_ascii_digits_name_no_post(client, db):
     PostFactory.create_batch(3)
 
     result = client.post(
-        "/graphql/",
+        GRAPHQL_URL,
         json.dumps({"query": '{ post(id: "\u0663") { id } }'}),
         content_type="application/json",
     ).json()
@@ -143,7 +144,7 @@ def test_a_signed_jwt_with_a_malformed_user_id_is_a_401(client, user, user_id):
 
     rest = client.get("/api/drf/cbv/posts/", **headers)
     graphql = client.post(
-        "/graphql/", json.dumps({"query": "{ me { id } }"}), "application/json", **headers
+        GRAPHQL_URL, json.dumps({"query": "{ me { id } }"}), "application/json", **headers
     )
 
     assert rest.status_code == 401

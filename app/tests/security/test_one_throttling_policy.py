@@ -8,6 +8,7 @@ from django.core import mail
 
 from domain.posts.models import Post
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import GRAPHQL_URL
 
 SIGNUP = {"email": "new@example.com", "password": PASSWORD, "display_name": ""}
 
@@ -80,7 +81,7 @@ def test_web_rest_and_graphql_spend_one_signup_budget(client, db, throttle_rates
         content_type="application/json",
     )
     graphql = client.post(
-        "/graphql/",
+        GRAPHQL_URL,
         json.dumps(
             {
                 "query": 'mutation { signUp(email: "new3@example.com", password: "%s") { ok } }'
@@ -106,7 +107,7 @@ def test_each_aliased_token_auth_counts(client, db, throttle_rates):
     )
 
     result = client.post(
-        "/graphql/", json.dumps({"query": f"mutation {{ {fields} }}"}), "application/json"
+        GRAPHQL_URL, json.dumps({"query": f"mutation {{ {fields} }}"}), "application/json"
     ).json()
 
     codes = [error["extensions"]["code"] for error in result["errors"]]

@@ -5,11 +5,13 @@ import json
 
 import pytest
 
+from tests.helpers import GRAPHQL_URL
+
 INTROSPECTION = "{ __schema { queryType { name } } }"
 
 
 def graphql(client, query):
-    return client.post("/graphql/", json.dumps({"query": query}), content_type="application/json")
+    return client.post(GRAPHQL_URL, json.dumps({"query": query}), content_type="application/json")
 
 
 @pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
@@ -22,11 +24,11 @@ def test_api_docs_are_public_by_default_and_can_be_switched_off(client, db, sett
 
 
 def test_graphiql_is_public_by_default_and_can_be_switched_off(client, db, settings):
-    page = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    page = client.get(GRAPHQL_URL, HTTP_ACCEPT="text/html")
     assert b"GraphiQL" in page.content
 
     settings.GRAPHIQL_ENABLED = False
-    off = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    off = client.get(GRAPHQL_URL, HTTP_ACCEPT="text/html")
 
     assert b"GraphiQL" not in off.content
     assert off.status_code == 400  # no query: the API answers, the IDE does not

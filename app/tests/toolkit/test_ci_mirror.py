@@ -10,14 +10,14 @@ import ast
 import importlib.util
 import re
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
-PYTHON_VERSION = (ROOT / ".python-version").read_text().strip()
+from tests.helpers import REPO_DIR
+
+PYTHON_VERSION = (REPO_DIR / ".python-version").read_text().strip()
 BOOTSTRAP = "make .tools/bin/nox"
 NOX = ".tools/bin/nox"
 # The only commands a job may run besides nox: provider plumbing that nox cannot do for it.
@@ -32,7 +32,7 @@ DEPLOY_STAGE = "deploy"
 GITLAB_KEYWORDS = {"default", "variables", "stages", "workflow", "include", "image", "cache"}
 
 
-def load(name, root=ROOT):
+def load(name, root=REPO_DIR):
     return yaml.safe_load((root / name).read_text())
 
 
@@ -52,7 +52,7 @@ def job(commands, services):
     return {"commands": commands, "sessions": sessions_of(commands), "services": services}
 
 
-def github_jobs(root=ROOT):
+def github_jobs(root=REPO_DIR):
     workflow = load(".github/workflows/ci.yml", root)
     return {
         name: job(
@@ -78,7 +78,7 @@ def gitlab_specs(pipeline, deploy=False):
     }
 
 
-def gitlab_jobs(root=ROOT, deploy=False):
+def gitlab_jobs(root=REPO_DIR, deploy=False):
     pipeline = load(".gitlab-ci.yml", root)
     default = pipeline.get("default", {})
     return {
@@ -102,7 +102,7 @@ def bitbucket_steps(pipeline):
     ]
 
 
-def bitbucket_jobs(root=ROOT):
+def bitbucket_jobs(root=REPO_DIR):
     pipeline = load("bitbucket-pipelines.yml", root)
     services = pipeline["definitions"]["services"]
     return {
@@ -121,7 +121,7 @@ PROVIDERS = {"github": github_jobs, "gitlab": gitlab_jobs, "bitbucket": bitbucke
 
 
 # --- Deployment: a manual job per provider, outside the check pipeline (docs/deploy.md) --------
-def github_deploy_jobs(root=ROOT):
+def github_deploy_jobs(root=REPO_DIR):
     workflow = load(".github/workflows/deploy.yml", root)
     return {
         name: job([step["run"] for step in spec["steps"] if "run" in step], {})
@@ -129,7 +129,7 @@ def github_deploy_jobs(root=ROOT):
     }
 
 
-def gitlab_deploy_jobs(root=ROOT):
+def gitlab_deploy_jobs(root=REPO_DIR):
     return {name: {**spec, "services": {}} for name, spec in gitlab_jobs(root, True).items()}
 
 
@@ -142,7 +142,7 @@ def bitbucket_deploy_steps(pipeline):
     }
 
 
-def bitbucket_deploy_jobs(root=ROOT):
+def bitbucket_deploy_jobs(root=REPO_DIR):
     jobs: dict[str, Any] = {}
     for step in bitbucket_deploy_steps(load("bitbucket-pipelines.yml", root)).values():
         spec = job(step["script"], {})
@@ -162,7 +162,7 @@ def shape(provider, field):
 
 
 def noxfile_sessions():
-    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    tree = ast.parse((REPO_DIR / "noxfile.py").read_text())
     return {
         node.name
         for node in tree.body
@@ -269,11 +269,11 @@ def test_every_gitlab_and_bitbucket_job_runs_in_the_python_version_file_image():
 def test_an_edit_to_one_file_is_seen_by_its_reader(tmp_path, name, read, edit):
     copy = tmp_path / name
     copy.parent.mkdir(parents=True, exist_ok=True)
-    text = (ROOT / name).read_text()
+    text = (REPO_DIR / name).read_text()
     assert edit[0] in text
     copy.write_text(text.replace(edit[0], edit[1]))
 
-    assert read(tmp_path) != read(ROOT)
+    assert read(tmp_path) != read(REPO_DIR)
 
 
 def test_sessions_are_read_from_nox_calls_only():
@@ -300,15 +300,17 @@ def test_gitlab_shows_the_cobertura_report_the_tests_session_writes():
         "coverage_format": "cobertura",
         "path": "coverage.xml",
     }
-    assert "--cov-report=xml" in (ROOT / "noxfile.py").read_text()
+    assert "--cov-report=xml" in (REPO_DIR / "noxfile.py").read_text()
 
 
 def test_excerpts_in_the_ci_docs_match_the_files():
-    excerpts = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (ROOT / "docs/ci.md").read_text(), re.S)
+    excerpts = re.findall(
+        r"```yaml\n# (\S+)\n(.*?)```", (REPO_DIR / "docs/ci.md").read_text(), re.S
+    )
 
     assert len(excerpts) >= 3
     for path, excerpt in excerpts:
-        assert excerpt in (ROOT / path).read_text(), f"docs/ci.md's excerpt of {path} is stale"
+        assert excerpt in (REPO_DIR / path).read_text(), f"docs/ci.md's excerpt of {path} is stale"
 
 
 @pytest.mark.parametrize("provider", ["gitlab", "bitbucket"])
@@ -350,12 +352,12 @@ def test_deploys_authenticate_with_short_lived_oidc_credentials_only():
     assert gitlab["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}}
     assert all(step["oidc"] is True for step in bitbucket.values())
     for name in (".github/workflows/deploy.yml", ".gitlab-ci.yml", "bitbucket-pipelines.yml"):
-        assert "AWS_SECRET_ACCESS_KEY" not in (ROOT / name).read_text()
-        assert "aws-access-key-id" not in (ROOT / name).read_text()
+        assert "AWS_SECRET_ACCESS_KEY" not in (REPO_DIR / name).read_text()
+        assert "aws-access-key-id" not in (REPO_DIR / name).read_text()
 
 
 def test_ci_local_never_runs_a_deploy_job():
-    spec = importlib.util.spec_from_file_location("ci_local", ROOT / "tools/ci_local.py")
+    spec = importlib.util.spec_from_file_location("ci_local", REPO_DIR / "tools/ci_local.py")
     assert spec is not None and spec.loader is not None
     ci_local = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ci_local)

@@ -3,11 +3,12 @@ pinned to a full commit SHA with its tag beside it, no persisted checkout creden
 read-only permissions granted per job."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-WORKFLOW = Path(__file__).resolve().parents[3] / ".github/workflows/ci.yml"
+from tests.helpers import REPO_DIR
+
+WORKFLOW = REPO_DIR / ".github/workflows/ci.yml"
 PINNED = re.compile(r"\s*- uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.live import free_port
 from tests.toolkit.test_settings import GOOD_KEY, manage
 
 BUCKET = "ublog-media-test"
@@ -45,12 +46,6 @@ print(post.image.name)
 print(post.thumbnail.name)
 print(post.image.url)
 """
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

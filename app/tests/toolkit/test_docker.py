@@ -9,12 +9,12 @@ tests are the static part, with `docker compose config` and hadolint in `nox -s 
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
+
 APP_SERVICES = {"migrate", "backend", "celery_default", "beat"}
 SERVICES = APP_SERVICES | {"postgres", "redis", "pgadmin", "redis-commander", "maildev"}
 # Read by Django itself (manage.py, wsgi.py, celery.py), not by a settings module.
@@ -39,7 +39,7 @@ for tag in ("!reset", "!override"):
 
 
 def compose(name="docker-compose.yml"):
-    return yaml.load((ROOT / name).read_text(), Loader=ComposeLoader)
+    return yaml.load((REPO_DIR / name).read_text(), Loader=ComposeLoader)
 
 
 def without_comments(text):
@@ -47,17 +47,17 @@ def without_comments(text):
 
 
 def interpolated(name):
-    return set(re.findall(r"\$\{([A-Z_]+)", without_comments((ROOT / name).read_text())))
+    return set(re.findall(r"\$\{([A-Z_]+)", without_comments((REPO_DIR / name).read_text())))
 
 
 def documented():
-    return set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    return set(re.findall(r"^([A-Z_]+)=", (REPO_DIR / ".env.example").read_text(), re.M))
 
 
 def read_by_the_app():
     """Variables the settings read (env.X("NAME")), and gunicorn's config (os.environ)."""
-    settings = "\n".join(p.read_text() for p in (ROOT / "app/config/settings").glob("*.py"))
-    gunicorn = (ROOT / "app/config/gunicorn.py").read_text()
+    settings = "\n".join(p.read_text() for p in (REPO_DIR / "app/config/settings").glob("*.py"))
+    gunicorn = (REPO_DIR / "app/config/gunicorn.py").read_text()
     return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings)) | set(
         re.findall(r"os\.environ\.get\(\s*[\"']([A-Z_]+)", gunicorn)
     )
@@ -87,19 +87,21 @@ def test_every_variable_passed_to_the_app_is_documented_and_read(name):
 
 def compose_variables_in_the_docs():
     """{variable: default} from docs/docker.md's table of compose variables."""
-    text = (ROOT / "docs/docker.md").read_text()
+    text = (REPO_DIR / "docs/docker.md").read_text()
     return dict(re.findall(r"^\| `([A-Z_]+)` \| `([^`]*)` \|", text, re.M))
 
 
 def test_every_variable_the_compose_file_interpolates_is_documented_with_its_default():
-    defaults = re.findall(r"\$\{([A-Z_]+):-([^}]*)\}", (ROOT / "docker-compose.yml").read_text())
+    defaults = re.findall(
+        r"\$\{([A-Z_]+):-([^}]*)\}", (REPO_DIR / "docker-compose.yml").read_text()
+    )
 
     assert {"BACKEND_PORT", "POSTGRES_PORT", "BASE_IMAGE"} <= interpolated("docker-compose.yml")
     assert dict(defaults) == compose_variables_in_the_docs()
 
 
 def ci_service_images():
-    jobs = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())["jobs"]
+    jobs = yaml.safe_load((REPO_DIR / ".github/workflows/ci.yml").read_text())["jobs"]
     return {
         service["image"].split(":")[0]: service["image"]
         for spec in jobs.values()
@@ -120,7 +122,7 @@ def test_every_image_is_pinned_to_a_release():
 
 
 def test_the_real_run_uses_the_compose_files_maildev():
-    tree = ast.parse((ROOT / "tools/docker_real.py").read_text())
+    tree = ast.parse((REPO_DIR / "tools/docker_real.py").read_text())
     version = next(
         node.value.value
         for node in tree.body
@@ -130,7 +132,7 @@ def test_the_real_run_uses_the_compose_files_maildev():
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
     )
-    lock = json.loads((ROOT / "tools/maildev/package-lock.json").read_text())
+    lock = json.loads((REPO_DIR / "tools/maildev/package-lock.json").read_text())
 
     assert image("maildev") == f"maildev/maildev:{version}"
     assert lock["packages"][""]["dependencies"] == {"maildev": version}
@@ -176,7 +178,7 @@ def test_backing_services_listen_on_localhost_only():
 
 
 def test_pgadmin_has_the_compose_postgres_registered():
-    servers = json.loads((ROOT / "docker/pgadmin/servers.json").read_text())["Servers"]
+    servers = json.loads((REPO_DIR / "docker/pgadmin/servers.json").read_text())["Servers"]
     postgres = compose()["services"]["postgres"]["environment"]
 
     assert [(s["Host"], s["Port"], s["Username"]) for s in servers.values()] == [
@@ -191,7 +193,7 @@ def test_pgadmin_has_the_compose_postgres_registered():
 
 
 def devcontainer():
-    text = (ROOT / ".devcontainer/devcontainer.json").read_text()
+    text = (REPO_DIR / ".devcontainer/devcontainer.json").read_text()
     lines = [line for line in text.splitlines() if not line.strip().startswith("//")]
     return json.loads("\n".join(lines))
 
@@ -232,12 +234,12 @@ def test_devcontainer_has_the_python_black_and_flake8_extensions():
 
 
 def dockerfile():
-    return (ROOT / "Dockerfile").read_text()
+    return (REPO_DIR / "Dockerfile").read_text()
 
 
 def test_dockerfile_builds_with_the_classic_builder_on_the_python_version_files_base():
     text = dockerfile()
-    python = (ROOT / ".python-version").read_text().strip()
+    python = (REPO_DIR / ".python-version").read_text().strip()
 
     assert f"ARG BASE_IMAGE=python:{python}-slim-bookworm\n" in text
     assert "--mount" not in without_comments(text)
@@ -252,7 +254,7 @@ def test_dockerfile_production_is_the_default_stage_and_runs_unprivileged():
     assert stages[-1] == "production"
     assert re.search(r"^USER 10001:10001$", production, re.M)
     assert re.search(r"^HEALTHCHECK .*/app/docker/healthcheck\.py", production, re.M)
-    assert "/healthz" in (ROOT / "docker/healthcheck.py").read_text()
+    assert "/healthz" in (REPO_DIR / "docker/healthcheck.py").read_text()
 
 
 def test_requirements_are_installed_before_the_code_is_copied():
@@ -266,7 +268,7 @@ def test_requirements_are_installed_before_the_code_is_copied():
     "ignored", [".git", ".nox", ".tools", "media", ".env", "**/__pycache__", "node_modules"]
 )
 def test_dockerignore_keeps_local_state_out_of_the_build_context(ignored):
-    assert ignored in (ROOT / ".dockerignore").read_text().splitlines()
+    assert ignored in (REPO_DIR / ".dockerignore").read_text().splitlines()
 
 
 # --- sessions, make targets and docs -------------------------------------------------------------
@@ -285,7 +287,7 @@ SESSIONS = [
 
 
 def nox_sessions():
-    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    tree = ast.parse((REPO_DIR / "noxfile.py").read_text())
     return {
         node.name: ast.get_docstring(node)
         for node in tree.body
@@ -295,7 +297,7 @@ def nox_sessions():
 
 
 def make_targets():
-    return dict(re.findall(r"^([a-z0-9-]+):.*## (.+)$", (ROOT / "Makefile").read_text(), re.M))
+    return dict(re.findall(r"^([a-z0-9-]+):.*## (.+)$", (REPO_DIR / "Makefile").read_text(), re.M))
 
 
 def test_docker_sessions_exist_with_a_one_line_docstring():
@@ -313,7 +315,7 @@ def test_docker_make_targets_exist_with_help():
 
 
 def test_sessions_targets_and_services_the_docs_name_exist():
-    text = (ROOT / "docs/docker.md").read_text()
+    text = (REPO_DIR / "docs/docker.md").read_text()
     named_sessions = set(re.findall(r"nox -s (\w+)", text))
     named_targets = set(re.findall(r"make ([a-z][a-z0-9-]+)", text))
     named_services = set(re.findall(r"`([a-z_-]+)` service", text))

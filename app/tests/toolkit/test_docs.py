@@ -7,12 +7,12 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-DOCS = ROOT / "docs"
+from tests.helpers import REPO_DIR
+
+DOCS = REPO_DIR / "docs"
 
 
 def load(name, path):
@@ -24,7 +24,7 @@ def load(name, path):
 
 
 ublog_docs = load("ublog_docs", DOCS / "_ext/ublog_docs.py")
-docs_exec = load("docs_exec", ROOT / "tools/docs_exec.py")
+docs_exec = load("docs_exec", REPO_DIR / "tools/docs_exec.py")
 
 
 def documented_variables():
@@ -110,7 +110,7 @@ def test_defaults_are_read_from_every_kind_of_environment_read(tmp_path):
 
 
 def prose_files():
-    return [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    return [REPO_DIR / "README.md", *sorted(DOCS.rglob("*.md"))]
 
 
 def code_in(text):
@@ -340,7 +340,7 @@ def test_the_debian_guide_is_executable_as_committed():
     assert [block.mode for block in blocks].count("background") == 1
     assert any("make run" in block.code for block in blocks)
     assert any("make test" in block.code for block in blocks)
-    assert "git clone " + str(ROOT) in "\n".join(block.code for block in blocks)
+    assert "git clone " + str(REPO_DIR) in "\n".join(block.code for block in blocks)
     assert environment["PORT"] and environment["PORT"] != "8000"
 
 

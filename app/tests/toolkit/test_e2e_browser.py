@@ -3,11 +3,9 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from tests.e2e.conftest import BROWSER_VARIABLE, find_browser
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
 
 
 def test_the_variable_wins_over_the_usual_places(tmp_path):
@@ -51,7 +49,7 @@ def test_the_e2e_run_stops_with_that_one_line_and_no_traceback(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "e2e", "app/tests/e2e", "-p", "playwright", "-q"],
-        cwd=ROOT,
+        cwd=REPO_DIR,
         env=environment,
         capture_output=True,
         text=True,

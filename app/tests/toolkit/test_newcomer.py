@@ -15,11 +15,11 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.staticfiles import finders
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
 
 
 def load_noxfile():
-    spec = importlib.util.spec_from_file_location("ublog_noxfile", ROOT / "noxfile.py")
+    spec = importlib.util.spec_from_file_location("ublog_noxfile", REPO_DIR / "noxfile.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -32,6 +32,7 @@ class FakeSession:
     def __init__(self, location, posargs=()):
         self.virtualenv = SimpleNamespace(location=str(location))
         self.posargs = list(posargs)
+        self.env = {}
         self.calls = []
 
     def log(self, message):
@@ -93,7 +94,7 @@ def test_export_runs_with_nothing_but_a_virtualenv_made_from_the_lock():
 
     result = subprocess.run(
         [sys.executable, "tools/requirements.py", "--check"],
-        cwd=ROOT,
+        cwd=REPO_DIR,
         env=env,
         capture_output=True,
         text=True,
@@ -104,11 +105,11 @@ def test_export_runs_with_nothing_but_a_virtualenv_made_from_the_lock():
 
 
 def test_readme_changes_dependencies_through_the_lock_target():
-    readme = (ROOT / "README.md").read_text()
+    readme = (REPO_DIR / "README.md").read_text()
     step = next(line for line in readme.splitlines() if line.startswith("| change dependencies"))
 
     assert "`make lock`" in step
-    assert re.search(r"^lock: .*## ", (ROOT / "Makefile").read_text(), re.M)
+    assert re.search(r"^lock: .*## ", (REPO_DIR / "Makefile").read_text(), re.M)
 
 
 # --- make beat ----------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def run_django(code, **env):
     environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.local", **env})
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup()\n{code}"],
-        cwd=ROOT / "app",
+        cwd=REPO_DIR / "app",
         env=environment,
         capture_output=True,
         text=True,
@@ -137,7 +138,7 @@ def run_django(code, **env):
 
 def test_beat_writes_its_schedule_outside_the_working_tree(tmp_path):
     """The scheduler `celery beat` runs, opened from app/ (the beat session's --workdir)."""
-    before = set(ROOT.rglob("celerybeat-schedule*"))
+    before = set(REPO_DIR.rglob("celerybeat-schedule*"))
 
     result = run_django(
         "from celery.beat import Service\n"
@@ -150,13 +151,13 @@ def test_beat_writes_its_schedule_outside_the_working_tree(tmp_path):
 
     assert result.stdout.strip() == str(tmp_path / "ublog-celerybeat-schedule")
     assert list(tmp_path.glob("ublog-celerybeat-schedule*"))
-    assert set(ROOT.rglob("celerybeat-schedule*")) == before
+    assert set(REPO_DIR.rglob("celerybeat-schedule*")) == before
 
 
 def test_beat_schedule_files_are_ignored_by_git():
     patterns = [
         line.strip()
-        for line in (ROOT / ".gitignore").read_text().splitlines()
+        for line in (REPO_DIR / ".gitignore").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
 
@@ -212,8 +213,8 @@ def test_robots_txt_is_served(client, db):
 
 
 def test_licence_file_matches_pyproject():
-    licence = (ROOT / "LICENSE").read_text()
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    licence = (REPO_DIR / "LICENSE").read_text()
+    declared = tomllib.loads((REPO_DIR / "pyproject.toml").read_text())["project"]["license"]
 
     assert declared == "MIT"
     assert licence.startswith("MIT License\n")
@@ -229,8 +230,20 @@ def test_manage_session_runs_any_manage_py_command(noxfile, tmp_path):
     assert calls[-1] == ("run", "python", "app/manage.py", "createsuperuser")
 
 
+@pytest.mark.parametrize("name", ["dev", "worker", "beat", "manage_command"])
+def test_the_sessions_that_run_ublog_for_a_developer_read_the_dotenv(
+    noxfile, tmp_path, monkeypatch, name
+):
+    monkeypatch.delenv("DJANGO_READ_DOT_ENV_FILE", raising=False)
+    session = FakeSession(tmp_path)
+
+    getattr(noxfile, name)(session)
+
+    assert session.env["DJANGO_READ_DOT_ENV_FILE"] == "true"
+
+
 def test_make_superuser_migrates_then_asks_for_the_superuser():
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (REPO_DIR / "Makefile").read_text()
     match = re.search(r"^superuser: .*## .*\n((?:\t.*\n)+)", makefile, re.M)
     assert match is not None
     recipe = match.group(1)
@@ -263,7 +276,7 @@ def test_first_lint_warns_that_pre_commit_builds_its_environments(noxfile, tmp_p
 
 
 def test_makefile_bootstrap_says_what_it_is_doing():
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (REPO_DIR / "Makefile").read_text()
     match = re.search(r"^\$\(NOX\): .*\n((?:\t.*\n)+)", makefile, re.M)
     assert match is not None
     recipe = match.group(1)

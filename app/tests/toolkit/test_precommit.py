@@ -1,21 +1,20 @@
 """pre-commit works with only a package registry and runs the versions poetry.lock pins."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_DIR
 
 
 def hooks():
-    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    config = yaml.safe_load((REPO_DIR / ".pre-commit-config.yaml").read_text())
     return config["repos"]
 
 
 def locked_versions():
     pins = re.findall(
-        r"^([A-Za-z0-9_.-]+)==([^ ;\n]+)", (ROOT / "requirements_dev.txt").read_text(), re.M
+        r"^([A-Za-z0-9_.-]+)==([^ ;\n]+)", (REPO_DIR / "requirements_dev.txt").read_text(), re.M
     )
     return {name.lower().replace("_", "-"): version for name, version in pins}
 
@@ -56,4 +55,4 @@ def test_mypy_runs_from_the_lint_virtualenv_at_the_locked_versions():
     # The whole project, as configured in pyproject.toml, not only the staged files.
     assert mypy["pass_filenames"] is False
     assert {"mypy", "django-stubs", "djangorestframework-stubs"} <= set(locked)
-    assert 'session.install("-r", REQUIREMENTS_DEV)' in (ROOT / "noxfile.py").read_text()
+    assert 'session.install("-r", REQUIREMENTS_DEV)' in (REPO_DIR / "noxfile.py").read_text()

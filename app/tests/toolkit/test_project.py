@@ -7,7 +7,8 @@ from django.core.management import call_command
 from PIL import Image
 
 from domain.accounts.models import User
-from domain.posts.management.commands.seed_demo import DEMO_IMAGE_SIZE, DEMO_USERS, demo_image
+from domain.demo import DEMO_USERS
+from domain.posts.management.commands.seed_demo import DEMO_IMAGE_SIZE, demo_image
 from domain.posts.models import Post
 from tests.factories import LikeFactory, PostFactory, UserFactory
 

@@ -11,14 +11,11 @@ from domain.accounts.models import User
 from domain.accounts.services import activation_link
 from domain.accounts.tokens import activation_token
 from tests.factories import PASSWORD
+from tests.helpers import messages_of
 
 
 def activation_path(user):
     return activation_link(user).removeprefix("http://testserver")
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- Sign up ------------------------------------------------------------------------------------

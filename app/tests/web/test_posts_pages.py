@@ -9,15 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from domain.posts.models import Post
+from domain.posts.permissions import NOT_YOUR_POST
 from tests.factories import PostFactory, image_upload, text_upload
+from tests.helpers import messages_of
 
 
 def url(flavour, name, *args):
     return reverse(f"{flavour}:{name}", args=args)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -111,7 +109,7 @@ def test_list_refuses_page_size_over_100(client, flavour, post):
     response = client.get(url(flavour, "post_list"), {"page_size": "101"})
 
     assert response.status_code == 400
-    assert "Choose between 1 and 100." in response.content.decode()
+    assert "Choose a whole number between 1 and 100." in response.content.decode()
 
 
 def test_list_is_get_only(client, flavour, db):
@@ -263,6 +261,26 @@ def test_other_user_gets_the_403_page_on_edit(client, flavour, post, other_user)
 
     assert response.status_code == 403
     assert b"Not allowed" in response.content
+
+
+@pytest.mark.parametrize("page", ["post_edit", "post_delete"])
+def test_both_flavours_refuse_with_the_domains_one_message(
+    client, flavour, post, other_user, page
+):
+    client.force_login(other_user)
+
+    response = client.get(url(flavour, page, post.pk))
+
+    assert NOT_YOUR_POST in response.content.decode()
+
+
+def test_an_empty_post_to_the_edit_page_is_a_form_error(client, flavour, post):
+    client.force_login(post.author)
+
+    response = client.post(url(flavour, "post_edit", post.pk))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["body"]
 
 
 def test_visitor_is_sent_to_log_in_to_edit(client, flavour, post):

@@ -2,17 +2,17 @@
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from domain.accounts.services import activation_link
 from tests.factories import PASSWORD, PostFactory, UserFactory
+from tests.helpers import APP_DIR
 
 SCRIPT = '<script>alert("pwned")</script>'
 ESCAPED = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"
-WEB_APP = Path(__file__).resolve().parents[2] / "interfaces" / "web"
+WEB_APP = APP_DIR / "interfaces" / "web"
 
 
 def test_script_in_a_post_body_is_escaped_on_list_and_detail(client, flavour, db):

@@ -3,12 +3,12 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-VENDOR = REPO / "app" / "interfaces" / "web" / "static" / "web" / "vendor"
+from tests.helpers import REPO_DIR
+
+VENDOR = REPO_DIR / "app" / "interfaces" / "web" / "static" / "web" / "vendor"
 
 # file -> (npm package, how the file's banner states its version)
 VENDORED = {
@@ -20,7 +20,7 @@ VENDORED = {
 
 
 def locked_version(package):
-    lock = json.loads((REPO / "package-lock.json").read_text())
+    lock = json.loads((REPO_DIR / "package-lock.json").read_text())
     return lock["packages"][f"node_modules/{package}"]["version"]
 
 
@@ -36,7 +36,7 @@ def test_vendored_file_is_the_version_package_lock_pins(name):
 
 @pytest.mark.parametrize("package", ["bootstrap", "vue", "axios"])
 def test_package_json_pins_an_exact_version(package):
-    wanted = json.loads((REPO / "package.json").read_text())["dependencies"][package]
+    wanted = json.loads((REPO_DIR / "package.json").read_text())["dependencies"][package]
 
     assert wanted == locked_version(package)
 

@@ -22,15 +22,8 @@ if TYPE_CHECKING:
     from django.core.paginator import Page, Paginator, _SupportsPagination
 
 from domain.posts.models import Post
-from domain.posts.permissions import can_edit_post
-from domain.posts.selectors import (
-    DEFAULT_PAGE_SIZE,
-    PostPage,
-    PostPaginator,
-    page_size_clean,
-    post_get,
-    post_list,
-)
+from domain.posts.permissions import NOT_YOUR_POST, can_edit_post
+from domain.posts.selectors import PostPage, PostPaginator, page_size_clean, post_get, post_list
 from domain.posts.services import post_create, post_delete, post_update
 from interfaces.throttling import AnonPostCreateThrottle
 
@@ -69,7 +62,7 @@ class PostObjectMixin:
 class CanEditPostMixin(PostObjectMixin, UserPassesTestMixin):
     """Visitors are sent to log in, members who may not edit get the 403 page."""
 
-    permission_denied_message = "You can only change your own posts."
+    permission_denied_message = NOT_YOUR_POST
 
     def test_func(self) -> bool:
         return can_edit_post(self.request.user, self.get_object())
@@ -108,7 +101,7 @@ class PostListView(ListView):
         )
 
     def get_paginate_by(self, queryset: QuerySet[Post]) -> int:
-        return page_size_clean(self.request.GET.get("page_size") or DEFAULT_PAGE_SIZE)
+        return page_size_clean(self.request.GET.get("page_size") or None)  # empty: not asked
 
     def paginate_queryset(
         self, queryset: _SupportsPagination[Post], page_size: int
@@ -121,18 +114,10 @@ class PostListView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page_obj, paginator = context["page_obj"], context["paginator"]
-        # Evaluated once: the template reads the page's rows more than once.
-        context["posts"] = context["object_list"] = posts = list(page_obj.object_list)
-        # The same page summary the function-based flavour gets from ``post_page``.
-        context["page"] = PostPage(
-            posts=posts,
-            count=paginator.count,
-            number=page_obj.number,
-            num_pages=paginator.num_pages,
-            has_next=page_obj.has_next(),
-            has_previous=page_obj.has_previous(),
-        )
+        # The same page summary the function-based flavour gets from ``post_page``; its rows
+        # are a list, evaluated once, as the template reads them more than once.
+        context["page"] = page = PostPage.of(context["page_obj"])
+        context["posts"] = context["object_list"] = page.posts
         return context
 
 

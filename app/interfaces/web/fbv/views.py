@@ -16,7 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domain.posts.models import Post
-from domain.posts.permissions import can_edit_post
+from domain.posts.permissions import NOT_YOUR_POST, can_edit_post
 from domain.posts.selectors import post_get, post_page
 from domain.posts.services import (
     post_create,
@@ -59,7 +59,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
             search=query.get("search", "").strip(),
             author=query.get("author"),
             page=query.get("page"),
-            page_size=query.get("page_size") or 20,
+            page_size=query.get("page_size") or None,  # an empty field: not asked
         )
     except ValidationError as error:
         return bad_query(request, error)
@@ -95,8 +95,8 @@ def post_new(request: HttpRequest) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
-        return denied(request, PermissionDenied("You can only edit your own posts."))
-    form = PostEditForm(request.POST or None, request.FILES or None, initial={"body": post.body})
+        return denied(request, PermissionDenied(NOT_YOUR_POST))
+    form = PostEditForm(*_form_data(request), initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
             post = post_update(
@@ -119,7 +119,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_delete_view(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
-        return denied(request, PermissionDenied("You can only delete your own posts."))
+        return denied(request, PermissionDenied(NOT_YOUR_POST))
     if request.method == "POST":
         with gone_is_404():
             post_delete(post=post, actor=request.user)

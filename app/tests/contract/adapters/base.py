@@ -62,6 +62,10 @@ class Adapter:
     def update_post(self, post_id, *, body):
         raise NotImplementedError
 
+    def update_post_with_nothing(self, post_id):
+        """An edit that sends no field at all (an empty form POST, an empty PATCH...)."""
+        raise NotImplementedError
+
     def delete_post(self, post_id):
         raise NotImplementedError
 

@@ -53,7 +53,7 @@ class DomainAdapter(Adapter):
         page = selectors.post_page(
             viewer=self.user,
             page=page or 1,
-            page_size=page_size or 20,
+            page_size=page_size,
             search=search,
             author=author,
         )
@@ -71,6 +71,9 @@ class DomainAdapter(Adapter):
         return self._call(
             lambda: services.post_update(post=self._post(post_id), actor=self.user, body=body)
         )
+
+    def update_post_with_nothing(self, post_id):
+        return self._call(lambda: services.post_update(post=self._post(post_id), actor=self.user))
 
     def delete_post(self, post_id):
         return self._call(lambda: services.post_delete(post=self._post(post_id), actor=self.user))

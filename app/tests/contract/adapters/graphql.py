@@ -5,9 +5,9 @@ message text. Signing in uses the session, which the endpoint accepts like the R
 import json
 import re
 
-from .base import DENIED, INVALID, NOT_FOUND, OK, Adapter, Listing, Outcome, post_summary
+from tests.helpers import GRAPHQL_URL, graphql_multipart
 
-URL = "/graphql/"
+from .base import DENIED, INVALID, NOT_FOUND, OK, Adapter, Listing, Outcome, post_summary
 
 POST_FIELDS = """
     id body image thumbnail likeCount liked canEdit createdAt updatedAt
@@ -44,19 +44,13 @@ class GraphQLAdapter(Adapter):
 
     def execute(self, query, variables=None, files=None):
         """Run one operation; ``files`` maps variable names to uploads (multipart request)."""
-        operation = {"query": query, "variables": variables or {}}
         if files:
-            for name in files:
-                operation["variables"][name] = None
-            data = {
-                "operations": json.dumps(operation),
-                "map": json.dumps({str(i): [f"variables.{name}"] for i, name in enumerate(files)}),
-                **{str(i): upload for i, upload in enumerate(files.values())},
-            }
-            response = self.client.post(URL, data)
+            body = graphql_multipart(query, variables or {}, files)
+            response = self.client.post(GRAPHQL_URL, body)
         else:
+            operation = {"query": query, "variables": variables or {}}
             response = self.client.post(
-                URL, json.dumps(operation), content_type="application/json"
+                GRAPHQL_URL, json.dumps(operation), content_type="application/json"
             )
         assert response.status_code in (200, 400), response.content
         return response.json()
@@ -118,6 +112,13 @@ class GraphQLAdapter(Adapter):
                 updatePost(id: $id, body: $body) {{ post {{ {POST_FIELDS} }} }}
             }}""",
             {"id": post_id, "body": body},
+        )
+        return self._outcome(result, "updatePost")
+
+    def update_post_with_nothing(self, post_id):
+        result = self.execute(
+            f"mutation($id: ID!) {{ updatePost(id: $id) {{ post {{ {POST_FIELDS} }} }} }}",
+            {"id": post_id},
         )
         return self._outcome(result, "updatePost")
 

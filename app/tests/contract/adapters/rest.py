@@ -95,6 +95,9 @@ class RestAdapter(Adapter):
     def update_post(self, post_id, *, body):
         return self._outcome(self._request("patch", self._url(post_id), {"body": body}))
 
+    def update_post_with_nothing(self, post_id):
+        return self._outcome(self._request("patch", self._url(post_id), {}))
+
     def delete_post(self, post_id):
         return self._outcome(self._request("delete", self._url(post_id)))
 

@@ -107,6 +107,9 @@ class MtvAdapter(Adapter):
     def update_post(self, post_id, *, body):
         return self._outcome(self.client.post(self._url("post_edit", post_id), {"body": body}))
 
+    def update_post_with_nothing(self, post_id):
+        return self._outcome(self.client.post(self._url("post_edit", post_id)))
+
     def delete_post(self, post_id):
         return self._outcome(self.client.post(self._url("post_delete", post_id)))
 

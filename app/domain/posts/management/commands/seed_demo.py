@@ -12,12 +12,10 @@ from django.db import transaction
 from PIL import Image, ImageColor, ImageDraw
 
 from domain.accounts.models import User
+from domain.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_USERS
 from domain.posts.models import Post
 from domain.posts.services import post_create, post_like
 
-DEMO_PASSWORD = "ublog-demo-password"
-# Members only: the demo accounts are not staff (`make superuser` makes an admin).
-DEMO_USERS = [("ada@example.com", "Ada"), ("linus@example.com", "Linus")]
 DEMO_IMAGE_SIZE = (640, 480)
 
 
@@ -71,7 +69,5 @@ class Command(BaseCommand):
             if number % 4 == 0:
                 post_like(post=post, user=users[0])
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {posts} posts. Log in as {DEMO_USERS[0][0]} / {DEMO_PASSWORD}."
-            )
+            self.style.SUCCESS(f"Created {posts} posts. Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}.")
         )
