@@ -4,7 +4,7 @@
     python tools/checks.py --write    # regenerate the committed schema files
 
 nox runs it with its own virtualenv. As a git hook (pre-commit, `language: system`) the shell's
-`python` may lack Django; then it re-runs itself with the virtualenv `nox -s dev` made.
+`python` may lack Django; then it re-runs itself with nox's virtualenv (dev_virtualenv.py).
 """
 
 import difflib
@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from dev_virtualenv import ensure_module
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
@@ -27,17 +29,6 @@ SCHEMAS = [
         ["graphql_schema", "--schema", "interfaces.graphql.schema.schema", "--out"],
     ),
 ]
-
-
-def ensure_django() -> None:
-    try:
-        import django  # noqa: F401
-    except ImportError:
-        for venv in (".nox/dev", ".nox/lint", ".venv"):
-            python = ROOT / venv / "bin" / "python"
-            if python.exists():
-                os.execv(python, [str(python), *sys.argv])
-        sys.exit("Django is not installed here: run `nox -s lint` (or `make lint`) instead.")
 
 
 def manage(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -83,7 +74,7 @@ def check_schema(committed: Path, command: list[str], write: bool) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    ensure_django()
+    ensure_module("django")
     write = "--write" in argv
     results = [] if write else [check_migrations()]
     results += [check_schema(ROOT / path, command, write) for path, command in SCHEMAS]

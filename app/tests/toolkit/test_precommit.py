@@ -51,7 +51,7 @@ def test_mypy_runs_from_the_lint_virtualenv_at_the_locked_versions():
     (mypy,) = [hook for repo in hooks() for hook in repo["hooks"] if hook["id"] == "mypy"]
     locked = locked_versions()
 
-    assert mypy["language"] == "system" and mypy["entry"] == "mypy"
+    assert mypy["language"] == "system" and mypy["entry"] == "python tools/typecheck.py"
     # The whole project, as configured in pyproject.toml, not only the staged files.
     assert mypy["pass_filenames"] is False
     assert {"mypy", "django-stubs", "djangorestframework-stubs"} <= set(locked)
