@@ -7,6 +7,7 @@ Celery and console email. `.env.example` documents every variable read here.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "graphene_django",
     "axes",
+    "csp",
     # The domain: every rule lives here.
     "domain.accounts",
     "domain.posts",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -257,6 +261,38 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "interfaces.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "interfaces.throttling.lockout_response"
 AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp; docs/security.md) -------------------------------------
+# Every page loads only what μblog serves itself, so the policy can be strict: no inline script
+# and no eval anywhere (the like button renders with Vue's runtime-only build, GraphiQL and
+# Swagger UI start from static files). Extend it here, in one place: content_security_policy()
+# is also what production.py calls to add the S3 media host. A view that needs more gets it
+# with django-csp's @csp_update, scoped to that view.
+
+
+def content_security_policy(*, media_origins: Sequence[str] = ()) -> dict[str, Any]:
+    """The policy of every response; ``media_origins`` are the hosts uploads are shown from
+    when they are not served by μblog (production.py: the S3 bucket)."""
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            # Styles are files too, never style="" or <style> (ublog.css). The vendored apps
+            # set styles through the DOM (CSSOM), which a policy does not restrict.
+            "style-src": ["'self'"],
+            # data: for the SVG icons the CSS of Bootstrap, Swagger UI and GraphiQL embeds.
+            "img-src": ["'self'", "data:", *media_origins],
+            # (GraphiQL's page adds data: fonts, for that page only: interfaces/graphql/views.py.)
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            # Nothing frames μblog (as X_FRAME_OPTIONS = "DENY" says to older browsers).
+            "frame-ancestors": ["'none'"],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 # --- Django REST framework, JWT and the OpenAPI schema ------------------------------------------
 REST_FRAMEWORK = {

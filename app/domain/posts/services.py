@@ -71,7 +71,6 @@ def post_create(*, author: Visitor, body: object, image: File[Any] | None = None
     return post
 
 
-@transaction.atomic
 def post_update(
     *,
     post: Post,
@@ -80,13 +79,21 @@ def post_update(
     image: File[Any] | None = None,
     remove_image: bool = False,
 ) -> Post:
-    """Change the body and/or image; ``None`` leaves a field as it is."""
+    """Change the body and/or image; ``None`` leaves a field as it is. A post deleted since the
+    interface read it raises ``Post.DoesNotExist``.
+
+    Only the fields the edit changes are written, after the row is locked: a full ``save()``
+    of the interface's copy would write back a stale like counter or thumbnail, and, the row
+    being gone, ``save()`` would INSERT it again (the owner's delete undone).
+    """
     if not can_edit_post(actor, post):
         raise PermissionDenied(NOT_YOUR_POST)
     if body is None and not image and not (remove_image and post.image):
         return post  # nothing to change: saving would still move ``updated_at``
+    changed = ["updated_at"]
     if body is not None:
         post.body = _clean_body(body)
+        changed.append("body")
     old_files: list[FieldFile] = []
     if image:
         old_files = [post.image, post.thumbnail]
@@ -95,11 +102,16 @@ def post_update(
     elif remove_image and post.image:
         old_files = [post.image, post.thumbnail]
         post.image = post.thumbnail = None
-    post.save()
-    for old_file in old_files:
-        _delete_file_on_commit(old_file)
-    if image:
-        _schedule_thumbnail(post)
+    if old_files:
+        changed += ["image", "thumbnail"]
+    with transaction.atomic():
+        _lock_post(post)
+        post.save(update_fields=changed)
+        post.refresh_from_db(fields=["like_count"])
+        for old_file in old_files:
+            _delete_file_on_commit(old_file)
+        if image:
+            _schedule_thumbnail(post)
     return post
 
 
@@ -107,12 +119,13 @@ def _lock_post(post: Post, *, for_delete: bool = False) -> None:
     """Lock the post's row for the rest of the transaction, or raise ``Post.DoesNotExist`` if
     it is gone (deleted since the interface read it).
 
-    Likes and the delete take this lock before they write, so they run one after the other:
-    a like that comes after the delete finds no post (404), and the delete, coming after a
-    like, sees that like's row and deletes it too. Without it, PostgreSQL and SQLite check the
-    likes' foreign key only at commit (Django makes it DEFERRABLE INITIALLY DEFERRED), outside
-    any guard here, and either the late like or the delete failed there (a 500).
-    Likes take the weaker ``FOR NO KEY UPDATE`` (what their counter update takes anyway), so
+    Likes, edits and the delete take this lock before they write, so they run one after the
+    other: a like or an edit that comes after the delete finds no post (404), and the delete,
+    coming after a like, sees that like's row and deletes it too. Without it, PostgreSQL and
+    SQLite check the likes' foreign key only at commit (Django makes it DEFERRABLE INITIALLY
+    DEFERRED), outside any guard here, and either the late like or the delete failed there (a
+    500); a late edit wrote the deleted post back.
+    Likes and edits take the weaker ``FOR NO KEY UPDATE`` (what their UPDATE takes anyway), so
     they still queue behind each other and never behind readers.
     """
     locked = Post.objects.select_for_update(no_key=not for_delete).filter(pk=post.pk)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
@@ -39,7 +39,13 @@ urlpatterns = [
     path("schema/", unless_docs_are_off(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "docs/",
-        unless_docs_are_off(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        # The split view serves Swagger UI's start-up script from ?script, not inline, and
+        # rest/swagger_ui.html has no inline style: the Content-Security-Policy allows neither.
+        unless_docs_are_off(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="rest/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
 ]

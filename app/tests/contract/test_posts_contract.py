@@ -345,3 +345,13 @@ def test_a_delete_that_comes_after_another_delete_is_not_found(api, user, post, 
 
     assert api.delete_post(post.pk).status == NOT_FOUND
     assert not Post.objects.filter(pk=post.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_that_comes_after_the_owners_delete_is_not_found(api, user, post, monkeypatch):
+    """The edit must not write the post back (an UPDATE of no row, then Django's INSERT)."""
+    api.sign_in(user)
+    deleted_meanwhile(monkeypatch, "can_edit_post", post, user)
+
+    assert api.update_post(post.pk, body="Back from the dead").status == NOT_FOUND
+    assert not Post.objects.filter(pk=post.pk).exists()

@@ -131,6 +131,30 @@ def test_removing_an_image_that_is_not_there_changes_nothing(user, post):
     assert not post.image
 
 
+def test_an_edit_keeps_a_like_made_after_the_post_was_read(user, other_user, post):
+    read_by_the_edit = Post.objects.get(pk=post.pk)
+    services.post_like(post=Post.objects.get(pk=post.pk), user=other_user)
+
+    edited = services.post_update(post=read_by_the_edit, actor=user, body="Edited")
+
+    post.refresh_from_db()
+    assert (post.body, post.like_count, edited.like_count) == ("Edited", 1, 1)
+
+
+def test_an_edit_of_the_body_keeps_a_thumbnail_made_after_the_post_was_read(
+    user, django_capture_on_commit_callbacks
+):
+    post = create_with_image(django_capture_on_commit_callbacks, author=user)
+    thumbnail = post.thumbnail.name
+    read_before_the_thumbnail = Post.objects.get(pk=post.pk)
+    read_before_the_thumbnail.thumbnail = None  # as the edit saw it, before the task ran
+
+    services.post_update(post=read_before_the_thumbnail, actor=user, body="Edited")
+
+    post.refresh_from_db()
+    assert (post.body, post.thumbnail.name) == ("Edited", thumbnail)
+
+
 def test_update_with_a_bad_image_keeps_the_old_one(user, django_capture_on_commit_callbacks):
     post = create_with_image(django_capture_on_commit_callbacks, author=user)
     name = post.image.name

@@ -106,6 +106,41 @@ def site(live_server, transactional_db):
     return BASE_URL or live_server.url
 
 
+# Every page an e2e test opens is watched for Content-Security-Policy violations: the browser
+# fires ``securitypolicyviolation`` for each thing the policy refused (an inline script, an eval,
+# a style, an image from elsewhere), and the listener hands it to Python. The binding and the
+# listener come through the DevTools protocol, so the policy does not stop them.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}` +
+      ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def csp_violations(page):
+    """What the policy refused on ``page`` so far, one line each."""
+    violations = []
+    page.expose_function("reportCspViolation", lambda line: violations.append(line))
+    page.add_init_script(CSP_LISTENER)
+    return violations
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Fail any test whose page broke the policy: every e2e test (the like button, GraphiQL,
+    Swagger UI, the forms) doubles as proof that μblog works under its policy."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    violations = request.getfixturevalue("csp_violations")
+    yield
+    assert violations == [], "the Content-Security-Policy refused:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def new_email():
     """An address no earlier run used (a running stack keeps its accounts)."""

@@ -100,7 +100,7 @@ def test_graphiql_opens_on_the_example_query(graphiql_page):
     collector.feed(graphiql_page.content.decode())
 
     assert collector.example_query == EXAMPLE_QUERY
-    assert "/static/graphql/example-query.js" in collector.urls
+    assert "/static/graphql/graphiql-setup.js" in collector.urls
 
 
 def test_the_example_query_runs_against_the_schema(client, db):

@@ -135,6 +135,54 @@ def test_without_a_bucket_uploads_stay_on_the_local_filesystem(tmp_path):
     assert url == f"/media/{image}"
 
 
+# The origin of an upload's URL as django-storages makes it, and the policy's img-src.
+MEDIA_POLICY = """
+from urllib.parse import urlsplit
+from django.conf import settings
+from django.core.files.storage import storages
+url = urlsplit(storages["default"].url("posts/photo.png"))
+print(f"{url.scheme}://{url.netloc}")
+print(",".join(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]))
+"""
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        {},
+        {"AWS_S3_REGION_NAME": "eu-west-3"},
+        {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000/"},
+    ],
+    ids=["aws", "aws-region", "endpoint"],
+)
+def test_the_content_security_policy_lets_pages_show_images_from_the_bucket(place):
+    """Pre-signing is local (no request to S3): the URL each configuration makes."""
+    env = {**CREDENTIALS, "AWS_S3_REGION_NAME": "", **place}
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        MEDIA_POLICY,
+        SECRET_KEY=GOOD_KEY,
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    origin, img_src = result.stdout.split()
+
+    assert origin in img_src.split(",")
+    assert img_src.split(",")[:2] == ["'self'", "data:"]
+    if region := place.get("AWS_S3_REGION_NAME"):
+        assert f"https://{BUCKET}.s3.{region}.amazonaws.com" in img_src.split(",")
+
+
+def test_without_a_bucket_images_come_only_from_the_site():
+    result = manage("shell", "--no-imports", "-c", MEDIA_POLICY, SECRET_KEY=GOOD_KEY)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["://", "'self',data:"]
+
+
 def test_the_database_password_is_injected_on_its_own():
     result = manage(
         "shell",

@@ -76,7 +76,8 @@ def test_templates_name_no_other_host():
 
 
 @pytest.mark.parametrize(
-    "name", ["bootstrap.min.css", "bootstrap.bundle.min.js", "vue.global.prod.js", "axios.min.js"]
+    "name",
+    ["bootstrap.min.css", "bootstrap.bundle.min.js", "vue.runtime.global.prod.js", "axios.min.js"],
 )
 def test_every_page_asset_is_served_by_the_app(client, db, name):
     content = client.get(reverse("home")).content.decode()

@@ -14,7 +14,7 @@ VENDOR = REPO_DIR / "app" / "interfaces" / "web" / "static" / "web" / "vendor"
 VENDORED = {
     "bootstrap.min.css": ("bootstrap", r"Bootstrap\s+v(\S+)"),
     "bootstrap.bundle.min.js": ("bootstrap", r"Bootstrap\s+v(\S+)"),
-    "vue.global.prod.js": ("vue", r"vue v(\S+)"),
+    "vue.runtime.global.prod.js": ("vue", r"vue v(\S+)"),
     "axios.min.js": ("axios", r"Axios v(\S+)"),
 }
 

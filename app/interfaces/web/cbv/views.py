@@ -160,13 +160,14 @@ class PostUpdateView(CanEditPostMixin, PostFormMixin, FormView):
 
     def form_valid(self, form: PostEditForm) -> HttpResponse:
         try:
-            post_update(
-                post=self.get_object(),
-                actor=self.request.user,
-                body=form.cleaned_data["body"],
-                image=form.cleaned_data["image"],
-                remove_image=form.cleaned_data["remove_image"],
-            )
+            with gone_is_404():
+                post_update(
+                    post=self.get_object(),
+                    actor=self.request.user,
+                    body=form.cleaned_data["body"],
+                    image=form.cleaned_data["image"],
+                    remove_image=form.cleaned_data["remove_image"],
+                )
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)

@@ -99,13 +99,14 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     form = PostEditForm(*_form_data(request), initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
-            post = post_update(
-                post=post,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                image=form.cleaned_data["image"],
-                remove_image=form.cleaned_data["remove_image"],
-            )
+            with gone_is_404():
+                post = post_update(
+                    post=post,
+                    actor=request.user,
+                    body=form.cleaned_data["body"],
+                    image=form.cleaned_data["image"],
+                    remove_image=form.cleaned_data["remove_image"],
+                )
         except ValidationError as error:
             add_errors(form, error)
         else:
