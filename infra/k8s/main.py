@@ -508,7 +508,7 @@ class UblogChart(cdk8s.Chart):
 
     def local_postgres(self) -> None:
         probe = k8s.Probe(
-            **{"exec": k8s.ExecAction(command=["pg_isready", "-U", "ublog", "-d", "ublog"])},
+            exec=k8s.ExecAction(command=["pg_isready", "-U", "ublog", "-d", "ublog"]),
             period_seconds=10,
         )
         self.local_statefulset(
@@ -536,9 +536,7 @@ class UblogChart(cdk8s.Chart):
         )
 
     def local_redis(self) -> None:
-        probe = k8s.Probe(
-            **{"exec": k8s.ExecAction(command=["redis-cli", "ping"])}, period_seconds=10
-        )
+        probe = k8s.Probe(exec=k8s.ExecAction(command=["redis-cli", "ping"]), period_seconds=10)
         self.local_statefulset(
             "redis",
             REDIS_IMAGE,

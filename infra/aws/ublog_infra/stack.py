@@ -27,7 +27,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import triggers
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 if TYPE_CHECKING:
     from .config import EnvironmentConfig
@@ -60,9 +60,11 @@ ASSET_EXCLUDES = [
 ]
 
 
-def skip_checkov(construct: Construct, **reasons: str) -> None:
+def skip_checkov(construct: IConstruct, **reasons: str) -> None:
     """Record checkov skips, each with its reason, in the resource's template metadata."""
     resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
+    if not isinstance(resource, CfnResource):
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource to annotate")
     existing = (resource.get_metadata("checkov") or {}).get("skip", [])
     skips = existing + [{"id": check, "comment": reason} for check, reason in reasons.items()]
     resource.add_metadata("checkov", {"skip": skips})
@@ -374,7 +376,7 @@ class UblogStack(Stack):
         )
         return bucket
 
-    def environment(self, process: processes.Process) -> dict[str, str]:
+    def process_environment(self, process: processes.Process) -> dict[str, str]:
         """The plain variables of a process: addresses and switches, never a secret."""
         redis = self.redis
         values = {
@@ -403,8 +405,11 @@ class UblogStack(Stack):
         return values
 
     def secrets(self) -> dict[str, ecs.Secret]:
+        database_secret = self.database.secret
+        if database_secret is None:  # the instance generates its credentials (make_database)
+            raise ValueError("the database has no generated credentials secret")
         return {
-            "DATABASE_PASSWORD": ecs.Secret.from_secrets_manager(self.database.secret, "password"),
+            "DATABASE_PASSWORD": ecs.Secret.from_secrets_manager(database_secret, "password"),
             "SECRET_KEY": ecs.Secret.from_secrets_manager(self.secret_key),
             "EMAIL_URL": ecs.Secret.from_secrets_manager(self.email_url),
         }
@@ -432,7 +437,7 @@ class UblogStack(Stack):
             process.name,
             image=self.image,
             command=list(process.command),
-            environment=self.environment(process),
+            environment=self.process_environment(process),
             secrets=self.secrets(),
             logging=ecs.LogDriver.aws_logs(
                 stream_prefix=process.name, log_group=self.log_group(f"{process.name}Logs")
@@ -461,7 +466,7 @@ class UblogStack(Stack):
 
     def make_web_service(self) -> ecs_patterns.ApplicationLoadBalancedFargateService:
         config = self.config
-        https = {}
+        https: dict[str, Any] = {}
         if self.domain:
             zone = route53.HostedZone.from_hosted_zone_attributes(
                 self,
@@ -617,7 +622,10 @@ class UblogStack(Stack):
             CKV_AWS_117="Calls only the ECS API; the migration itself runs in the VPC.",
             CKV_AWS_173="Its variables are ARNs and IDs, no secrets.",
         )
-        self.migration_runner_path = runner.node.default_child.node.path
+        function = runner.node.default_child
+        if function is None:  # a lambda_.Function always has its CfnFunction
+            raise TypeError("the migration runner has no CloudFormation function")
+        self.migration_runner_path = function.node.path
         trigger = triggers.Trigger(
             self,
             "MigrateBeforeTraffic",
