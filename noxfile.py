@@ -439,9 +439,16 @@ EXAMPLE_DOMAIN = [
 ]
 
 
+# The infra modules mypy checks against the real CDK types (infra/mypy.ini), by the bare names
+# they import each other with.
+INFRA_MODULES = [
+    "processes", "app", "main", "ecs_exec", "index", "ublog_infra.config", "ublog_infra.stack"
+]  # fmt: skip
+
+
 def install_infra(session: nox.Session) -> None:
-    # pytest at the version the app's tests use; both files come from the one poetry.lock.
-    session.install("-r", REQUIREMENTS_INFRA, "pytest", "-c", REQUIREMENTS_DEV)
+    # pytest and mypy at the versions the app's checks use; both files come from one poetry.lock.
+    session.install("-r", REQUIREMENTS_INFRA, "pytest", "mypy", "-c", REQUIREMENTS_DEV)
 
 
 def cdk_cli(session: nox.Session) -> str:
@@ -480,8 +487,12 @@ def checkov_binary(session: nox.Session) -> str:
 
 @nox.session(python=PYTHON)
 def infra(session: nox.Session) -> None:
-    """Synthesise and check the deployment: cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
+    """Synthesise and check the deployment: mypy, cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
     install_infra(session)
+    session.run(
+        "mypy", "--config-file", str(INFRA / "mypy.ini"),
+        *(argument for module in INFRA_MODULES for argument in ("-m", module)),
+    )  # fmt: skip
     cdk, checkov = cdk_cli(session), checkov_binary(session)
     shutil.rmtree(K8S_OUT, ignore_errors=True)
     shutil.rmtree(CDK_OUT, ignore_errors=True)
