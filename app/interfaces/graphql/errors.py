@@ -22,7 +22,6 @@ from typing import ParamSpec, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
-from rest_framework.exceptions import AuthenticationFailed
 
 from domain.accounts.services import ActivationError
 from domain.posts.models import Post
@@ -51,13 +50,9 @@ def bad_user_input(field_errors: Mapping[str, Sequence[str]]) -> GraphQLError:
     )
 
 
-def unauthenticated(refusal: AuthenticationFailed | str) -> GraphQLError:
-    """An error for a refused credential; ``error`` is a DRF/simplejwt AuthenticationFailed,
-    whose detail is a string or simplejwt's ``{"detail": ..., "code": ...}``."""
-    if isinstance(refusal, AuthenticationFailed):
-        detail = refusal.detail
-        refusal = str(detail["detail"] if isinstance(detail, dict) else detail)
-    return GraphQLError(refusal, extensions={"code": UNAUTHENTICATED})
+def unauthenticated(message: str) -> GraphQLError:
+    """An error for a refused credential (``interfaces.authentication.CredentialsRefused``)."""
+    return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
 
 
 def _validation_error(error: ValidationError) -> GraphQLError:

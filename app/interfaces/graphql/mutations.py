@@ -1,5 +1,6 @@
 """Write operations: each ``mutate`` is one call to a domain service (posts, accounts) or to
-simplejwt (tokens, the same ones the REST API issues), with its errors translated.
+``interfaces.authentication`` (tokens, the same ones the REST API issues), with its errors
+translated.
 
 What strangers can do in bulk (anonymous posts, signups, token requests) is rate-limited by the
 throttles every interface shares (``interfaces.throttling``), with the same rates and the same
@@ -9,22 +10,15 @@ per-client budget: GraphQL is no way around them. Each mutation counts, so thirt
 
 from __future__ import annotations
 
-from typing import Any
-
 import graphene
 from django.core.files.uploadedfile import UploadedFile
 from graphql import GraphQLError, GraphQLResolveInfo
-from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.exceptions import ValidationError as SerializerValidationError
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 
-from domain.accounts.models import User
 from domain.accounts.services import user_activate, user_signup
 from domain.posts.models import Post
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
+from interfaces.authentication import CredentialsRefused, token_pair_obtain, token_refresh
 from interfaces.throttling import (
     AnonPostCreateThrottle,
     SignupThrottle,
@@ -33,7 +27,7 @@ from interfaces.throttling import (
     throttle_wait,
 )
 
-from .errors import THROTTLED, bad_user_input, translate_domain_errors, unauthenticated
+from .errors import THROTTLED, translate_domain_errors, unauthenticated
 from .types import PostType, Upload
 
 
@@ -180,23 +174,6 @@ class Activate(graphene.Mutation):
         return Activate(ok=True)
 
 
-def _serializer_data(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    """Run a simplejwt serializer; its refusals become GraphQL errors."""
-    try:
-        serializer.is_valid(raise_exception=True)
-    except SerializerValidationError:
-        raise bad_user_input(
-            {
-                name: [str(message) for message in messages]
-                for name, messages in serializer.errors.items()
-            }
-        )
-    except AuthenticationFailed as error:
-        raise unauthenticated(error)
-    data: dict[str, Any] = serializer.validated_data
-    return data
-
-
 class TokenAuth(graphene.Mutation):
     """Obtain a JWT pair for an active account: send `Authorization: Bearer <access>`."""
 
@@ -208,12 +185,14 @@ class TokenAuth(graphene.Mutation):
     refresh = graphene.String(required=True)
 
     @staticmethod
+    @translate_domain_errors
     def mutate(root: None, info: GraphQLResolveInfo, email: str, password: str) -> TokenAuth:
         _throttle(info, TokenThrottle)
-        serializer = TokenObtainPairSerializer(
-            data={"email": email, "password": password}, context={"request": info.context}
-        )
-        return TokenAuth(**_serializer_data(serializer))
+        try:
+            tokens = token_pair_obtain(request=info.context, email=email, password=password)
+        except CredentialsRefused as error:
+            raise unauthenticated(str(error))
+        return TokenAuth(**tokens)
 
 
 class RefreshToken(graphene.Mutation):
@@ -228,12 +207,10 @@ class RefreshToken(graphene.Mutation):
     @staticmethod
     def mutate(root: None, info: GraphQLResolveInfo, refresh: str) -> RefreshToken:
         _throttle(info, TokenThrottle)
-        serializer = TokenRefreshSerializer(data={"refresh": refresh})
         try:
-            return RefreshToken(**_serializer_data(serializer))
-        # simplejwt raises these itself instead of failing validation.
-        except (TokenError, User.DoesNotExist):
-            raise unauthenticated("The refresh token is invalid or expired.")
+            return RefreshToken(**token_refresh(refresh=refresh))
+        except CredentialsRefused as error:
+            raise unauthenticated(str(error))
 
 
 class Mutation(graphene.ObjectType):

@@ -33,12 +33,10 @@ from graphene_django.views import HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError, ValidationRule, specified_rules
 from graphql.validation import ValidationContext
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.request import Request
 
-from interfaces.authentication import JWTAuthentication
+from interfaces.authentication import CredentialsRefused, bearer_challenge, bearer_user
 
-from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, unauthenticated
+from .errors import BAD_USER_INPUT, FORBIDDEN, INTERNAL_SERVER_ERROR, UNAUTHENTICATED
 from .limits import CostLimit, IntrospectionSwitch
 
 logger = logging.getLogger(__name__)
@@ -153,16 +151,15 @@ class GraphQLView(FileUploadGraphQLView):
         return csrf_exempt(super().as_view(**initkwargs))
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        jwt = JWTAuthentication()
         try:
-            credentials = jwt.authenticate(Request(request))
-        except AuthenticationFailed as error:
-            response = _error_response(401, unauthenticated(error).message, "UNAUTHENTICATED")
-            response["WWW-Authenticate"] = jwt.authenticate_header(Request(request))
+            user = bearer_user(request)
+        except CredentialsRefused as error:
+            response = _error_response(401, str(error), UNAUTHENTICATED)
+            response["WWW-Authenticate"] = bearer_challenge()
             return response
-        if credentials is not None:
+        if user is not None:
             # simplejwt returns an AUTH_USER_MODEL instance, typed as the base class.
-            request.user = credentials[0]  # type: ignore[assignment]
+            request.user = user  # type: ignore[assignment]
         elif request.user.is_authenticated:
             reason = _CsrfCheck(_no_view).process_view(request, _no_view, (), {})
             if reason:

@@ -14,12 +14,12 @@ from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
 from domain.posts.models import BODY_MAX_LENGTH, PUBLIC_FIELDS, Post
 from domain.posts.permissions import can_edit_post
+from interfaces.authentication import TokenRefreshSerializer
 
 # Only what the schema promises: text without NUL (PostgreSQL cannot store it), and for a post
 # body at least one character that is not whitespace (the domain refuses blank posts). Python's
@@ -246,14 +246,6 @@ class TokenPairSerializer(serializers.Serializer[Any]):
 
 class TokenRefreshInputSerializer(TokenRefreshSerializer):
     refresh = TextField(write_only=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        try:
-            return super().validate(attrs)
-        except User.DoesNotExist:  # simplejwt looks the user up unguarded: purged accounts
-            raise AuthenticationFailed(
-                str(self.error_messages["no_active_account"]), "no_active_account"
-            )
 
 
 class AccessTokenSerializer(serializers.Serializer[Any]):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from domain.posts import services
 from domain.posts.models import Like, Post
+from domain.posts.selectors import PAGE_SIZE_CHOICE
 from tests.factories import LikeFactory, PostFactory, UserFactory, image_upload, text_upload
 
 from .adapters.base import DENIED, INVALID, NOT_FOUND, OK
@@ -34,6 +35,19 @@ def test_list_paginates(api):
 
     assert (first.ids, first.count, first.has_next) == (newest_first[:2], 5, True)
     assert (last.ids, last.has_next) == (newest_first[4:], False)
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_a_page_size_from_1_to_100_is_accepted(api, db, page_size):
+    assert api.list_with_page_size(page_size).status == OK
+
+
+@pytest.mark.parametrize("page_size", [0, 101])
+def test_a_page_size_outside_1_to_100_is_refused_with_the_domains_message(api, db, page_size):
+    outcome = api.list_with_page_size(page_size)
+
+    assert outcome.status == INVALID
+    assert PAGE_SIZE_CHOICE in outcome.answer
 
 
 def test_list_searches_body_text(api):

@@ -90,6 +90,22 @@ def test_an_interface_imports_no_other_interface(interface):
     assert {name: found for name, found in offending.items() if found} == {}
 
 
+@pytest.mark.parametrize("interface", ["web", "graphql"])
+def test_only_the_rest_api_imports_drf_the_others_go_through_the_neutral_modules(interface):
+    # interfaces/throttling.py and interfaces/authentication.py build on DRF and simplejwt and
+    # speak to the other interfaces in their own terms.
+    offending = {
+        name: sorted(
+            imported
+            for imported in imports_of(path)
+            if within(imported, "rest_framework") or within(imported, "rest_framework_simplejwt")
+        )
+        for name, path in modules_under(f"interfaces/{interface}").items()
+    }
+
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
 def test_the_domain_imports_no_interface_and_no_project_module():
     offending = {
         name: sorted(

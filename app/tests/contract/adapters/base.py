@@ -53,6 +53,11 @@ class Adapter:
     def list_posts(self, *, page=None, page_size=None, search=None, author=None):
         raise NotImplementedError
 
+    def list_with_page_size(self, page_size):
+        """Ask for a page of ``page_size`` posts: OK, or INVALID with what the client was told
+        in ``answer``."""
+        raise NotImplementedError
+
     def get_post(self, post_id):
         raise NotImplementedError
 

@@ -61,6 +61,13 @@ class DomainAdapter(Adapter):
             ids=[post.pk for post in page.posts], count=page.count, has_next=page.has_next
         )
 
+    def list_with_page_size(self, page_size):
+        try:
+            selectors.post_page(viewer=self.user, page_size=page_size)
+        except ValidationError as error:
+            return Outcome(INVALID, errors=frozenset(error.message_dict), answer=str(error))
+        return Outcome(OK)
+
     def get_post(self, post_id):
         return self._call(lambda: self._post(post_id))
 

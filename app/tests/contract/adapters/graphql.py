@@ -91,6 +91,15 @@ class GraphQLAdapter(Adapter):
             has_next=page_data["hasNext"],
         )
 
+    def list_with_page_size(self, page_size):
+        result = self.execute(
+            "query($pageSize: Int) { posts(pageSize: $pageSize) { count } }",
+            {"pageSize": page_size},
+        )
+        outcome = self._outcome(result, "posts")
+        outcome.answer = json.dumps(result.get("errors"))
+        return outcome
+
     def get_post(self, post_id):
         result = self.execute(
             f"query($id: ID!) {{ post(id: $id) {{ {POST_FIELDS} }} }}", {"id": post_id}

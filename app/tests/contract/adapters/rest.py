@@ -83,6 +83,14 @@ class RestAdapter(Adapter):
             has_next=data["next"] is not None,
         )
 
+    def list_with_page_size(self, page_size):
+        response = self.client.get(self._url(), {"page_size": page_size}, **self.headers)
+        if response.status_code == 200:
+            return Outcome(OK)
+        outcome = self._outcome(response)
+        outcome.answer = response.content.decode()
+        return outcome
+
     def get_post(self, post_id):
         return self._outcome(self._request("get", self._url(post_id)))
 

@@ -97,6 +97,13 @@ class MtvAdapter(Adapter):
             has_next=parsed.listing["data-has-next"] == "true",
         )
 
+    def list_with_page_size(self, page_size):
+        response = self.client.get(self._url("post_list"), {"page_size": page_size})
+        if response.status_code == 200:
+            return Outcome(OK)
+        assert response.status_code == 400, response.status_code
+        return Outcome(INVALID, answer=response.content.decode())
+
     def get_post(self, post_id):
         return self._outcome(self.client.get(self._url("post_detail", post_id)))
 
