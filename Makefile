@@ -56,6 +56,10 @@ api-fuzz: $(NOX) ## Fuzz the REST API with schemathesis against a live server
 abuse: $(NOX) ## Attack a live gunicorn (production settings): throttles, lockout, GraphQL cost
 	$(NOX) -s abuse
 
+.PHONY: mutation
+mutation: $(NOX) ## Mutation-test the domain with mutmut (long: a periodic check, docs/testing.md)
+	$(NOX) -s mutation
+
 .PHONY: ci-local
 ci-local: $(NOX) ## Run the GitHub, GitLab and Bitbucket pipelines here (act, gitlab-ci-local)
 	$(NOX) -s ci_local

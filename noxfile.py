@@ -5,6 +5,7 @@ three CI providers run the same versions. uv makes the virtualenvs when it is in
 """
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -35,6 +36,10 @@ UNIT_TESTS = [
     "--cov",
     "--cov-report=term",
 ]
+# pytest-xdist: one worker per core (the suite waits on subprocesses and the database a lot), each
+# with its own test database and cache key prefix (app/tests/isolation.py); tests marked with an
+# xdist_group run on one worker, one after the other.
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
 
 
 def install_dev(session: nox.Session) -> bool:
@@ -87,12 +92,48 @@ def tests(session: nox.Session) -> None:
     install_dev(session)
     # The browser tests run in their own session (e2e); without the Playwright plugin no unit
     # test is parametrised by browser.
-    session.run("pytest", *UNIT_TESTS, "--cov-report=xml", *session.posargs, env=TEST_ENV)
+    session.run(
+        "pytest", *UNIT_TESTS, *PARALLEL, "--cov-report=xml", *session.posargs, env=TEST_ENV
+    )
     # GitHub shows coverage on the run's page from this file (act sets it too); GitLab reads the
     # TOTAL line and coverage.xml instead.
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as summary:
             session.run("coverage", "report", "--format=markdown", stdout=summary)
+
+
+# Every surviving mutant is listed, with the reason it cannot be killed, in this file.
+MUTATION_DOC = "docs/testing.md"
+MUTATION_MIN_SCORE = 90
+
+
+@nox.session(python=PYTHON)
+def mutation(session: nox.Session) -> None:
+    """Mutation-test the domain (mutmut) with the domain and contract tests; long: weekly."""
+    install_dev(session)
+    # From app/, where mutmut's names for the mutants match the `domain.*` the tests import
+    # (app/setup.cfg). Without Redis: the cache and broker are per process, so the mutants that
+    # run at once share nothing but their slots' databases (app/tests/isolation.py).
+    env = {**TEST_ENV, "REDIS_URL": "", "UBLOG_MUTATION_RUN": str(time.time_ns())}
+    with session.chdir("app"):
+        session.run("mutmut", "run", *session.posargs, env=env)
+        results = session.run("mutmut", "results", "--all", "true", env=env, silent=True)
+    if results is None:  # nox --install-only: nothing ran
+        return
+    pairs = [line.strip().rsplit(": ", 1) for line in results.splitlines() if ": " in line]
+    statuses = {name: status for name, status in pairs}
+    killed = sum(status in {"killed", "timeout"} for status in statuses.values())
+    survived = {name for name, status in statuses.items() if status not in {"killed", "timeout"}}
+    explained = set(re.findall(r"`(domain\.\S+__mutmut_\d+)`", (ROOT / MUTATION_DOC).read_text()))
+    score = 100 * killed / len(statuses)
+    session.log(f"Mutation score: {killed}/{len(statuses)} killed ({score:.1f}%).")
+    if survived - explained:
+        session.error(
+            f"Survivors not explained in {MUTATION_DOC}: kill them with a test, or say there "
+            "why they cannot be killed:\n  " + "\n  ".join(sorted(survived - explained))
+        )
+    if score < MUTATION_MIN_SCORE:
+        session.error(f"The mutation score is under {MUTATION_MIN_SCORE}%.")
 
 
 @nox.session(python=PYTHON)

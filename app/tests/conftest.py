@@ -5,10 +5,12 @@ import logging
 import socket
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from config.settings.base import redis_cache
 from tests.factories import PostFactory, UserFactory
+from tests.isolation import add_slot_suffix, clear_own_cache, hold_mutation_slot, keep_database
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +21,27 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    cache.clear()
+    clear_own_cache(cache)
     yield
-    cache.clear()
+    clear_own_cache(cache)
+
+
+@pytest.fixture(scope="session")
+def mutation_slot():
+    """Under mutmut, the database slot this process holds (tests/isolation.py); else None."""
+    yield from hold_mutation_slot(django_settings.DATABASES["default"]["NAME"])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, mutation_slot):
+    """pytest-django's hook for the test databases' names: xdist's suffix (``_gw0``) is on them
+    already; a mutant's process adds its slot's."""
+    add_slot_suffix(django_settings.DATABASES, mutation_slot)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, mutation_slot):
+    return keep_database(mutation_slot, request.config.getvalue("reuse_db"))
 
 
 @pytest.fixture

@@ -14,6 +14,10 @@ from domain.accounts.services import user_signup
 from tests.factories import PASSWORD
 from tests.live import free_port
 
+# A real worker consumes the broker's "default" queue, which every xdist worker of a run shares
+# (Redis): one worker at a time runs these tests, or one could take the other's task.
+pytestmark = pytest.mark.xdist_group("celery-broker")
+
 
 class Inbox:
     """An aiosmtpd handler that keeps messages; it can refuse the first ``refuse`` deliveries."""
