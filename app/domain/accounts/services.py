@@ -91,7 +91,9 @@ def user_signup(
                 user = User.objects.create_user(email, password, display_name=display_name)
                 _schedule_activation_email(user)
         except IntegrityError:  # a concurrent signup with the same address won the race
-            existing = User.objects.get(email__iexact=email)
+            existing = _account_with_email(email)
+            if existing is None:  # ...and its account is gone already: nobody to tell
+                return None
         else:
             return user
     if existing.is_active or existing.activated_at is not None:

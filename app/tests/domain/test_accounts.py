@@ -143,6 +143,21 @@ def test_signup_race_on_the_same_email_tells_the_owner(
     assert mail.outbox[-1].to == [twin.email]
 
 
+def test_signup_race_lost_to_an_account_gone_since_emails_nobody(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The winner's row made our insert fail, and is deleted before we look it up again."""
+    from domain.accounts import services
+
+    UserFactory.create(email="twin@example.com")
+    monkeypatch.setattr(services, "_account_with_email", lambda email: None)
+
+    assert sign_up(django_capture_on_commit_callbacks, email="twin@example.com") is None
+
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+
+
 def test_activation_link_activates_once():
     user = UserFactory.create(inactive=True)
     uidb64, token = link_parts(activation_link(user))

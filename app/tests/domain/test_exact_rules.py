@@ -124,9 +124,9 @@ def test_each_body_refusal_says_why(body, message, db):
 
 
 def test_permission_refusals_say_what_is_allowed(post, other_user, inactive_user):
-    with pytest.raises(PermissionDenied, match=r"^You can only edit your own posts\.$"):
+    with pytest.raises(PermissionDenied, match=r"^You can only edit or delete your own posts\.$"):
         services.post_update(post=post, actor=other_user, body="x")
-    with pytest.raises(PermissionDenied, match=r"^You can only delete your own posts\.$"):
+    with pytest.raises(PermissionDenied, match=r"^You can only edit or delete your own posts\.$"):
         services.post_delete(post=post, actor=other_user)
     with pytest.raises(PermissionDenied, match=r"^Log in with an active account to like posts\.$"):
         services.post_like(post=post, user=inactive_user)
@@ -212,8 +212,8 @@ def test_a_page_shows_the_viewers_likes_post_by_post(user, post):
 @pytest.mark.parametrize(
     "params, errors",
     [
-        ({"page_size": 0}, {"page_size": ["Choose between 1 and 100."]}),
-        ({"page_size": 101}, {"page_size": ["Choose between 1 and 100."]}),
+        ({"page_size": 0}, {"page_size": ["Choose a whole number between 1 and 100."]}),
+        ({"page_size": 101}, {"page_size": ["Choose a whole number between 1 and 100."]}),
         ({"author": "x"}, {"author": ["Enter a whole number."]}),
         ({"page": "x"}, {"page": ["That page number is not an integer"]}),
         ({"page": 2}, {"page": ["That page contains no results"]}),
