@@ -29,7 +29,7 @@ e2e: $(NOX) ## Run the browser tests with Playwright and an installed Chromium o
 	$(NOX) -s e2e
 
 .PHONY: lint
-lint: $(NOX) ## Run pre-commit on every file (black, flake8, lock and schema checks)
+lint: $(NOX) ## Run pre-commit on every file (black, flake8, mypy, lock and schema checks)
 	$(NOX) -s lint
 
 .PHONY: format

@@ -70,7 +70,7 @@ def read_dot_env(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Run every pre-commit hook on all files: hygiene, black, flake8, lock and schema checks."""
+    """Run every pre-commit hook on all files: hygiene, black, flake8, mypy, lock, schemas."""
     if install_dev(session):
         session.log(
             "pre-commit builds one environment per hook the first time (a few minutes), then "
