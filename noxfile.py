@@ -37,9 +37,8 @@ UNIT_TESTS = [
     "--cov-report=term",
 ]
 # pytest-xdist: one worker per core (the suite waits on subprocesses and the database a lot), each
-# with its own test database and cache key prefix (app/tests/isolation.py); tests marked with an
-# xdist_group run on one worker, one after the other.
-PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+# with its own test database, cache key prefix and Celery queue (app/tests/isolation.py).
+PARALLEL = ["-n", "auto"]
 
 
 def install_dev(session: nox.Session) -> bool:

@@ -4,7 +4,8 @@
   A Redis database may be shared (by the workers, or by concurrent runs), so each process keeps
   its cache keys under a prefix of its own (``KEY_PREFIX`` in the test settings: its process id)
   and clears only those (``clear_own_cache``), never the whole Redis database: nobody else's
-  throttle counters are seen or flushed.
+  throttle counters are seen or flushed. The tests that start a real Celery worker send their
+  tasks to a queue named after the process (``not_eager`` in test_email_delivery.py).
 - mutmut (``nox -s mutation``) forks a process per mutant, several at once. Each takes a free
   numbered slot (a lock file) and uses that slot's database, kept between mutants: creating a
   test database per mutant would cost more than most mutants' tests.

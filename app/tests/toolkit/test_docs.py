@@ -4,6 +4,7 @@ the built pages load nothing from another host, and the executed guide's rules h
 
 import importlib.util
 import re
+import socket
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -422,9 +423,15 @@ def test_a_background_block_serves_while_later_blocks_run_and_is_stopped_at_the_
         'r.urlretrieve(sys.argv[1], "page")\' http://127.0.0.1:${PORT}/\n```\n'
     )
 
-    timings = docs_exec.execute(blocks, tmp_path, docs_exec.clean_environment({"PORT": "8248"}))
+    # A free port, not a fixed one: concurrent runs of the suite on one machine run this too.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = docs_exec.clean_environment({"PORT": str(port)})
+
+    timings = docs_exec.execute(blocks, tmp_path, environment)
 
     assert [block.mode for block, seconds in timings] == ["background", "run"]
     assert "Directory listing" in (tmp_path / "page").read_text()
     with pytest.raises(OSError):
-        docs_exec.urllib.request.urlopen("http://127.0.0.1:8248/", timeout=5)
+        docs_exec.urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
