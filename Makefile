@@ -29,7 +29,7 @@ e2e: $(NOX) ## Run the browser tests with Playwright and an installed Chromium o
 	$(NOX) -s e2e
 
 .PHONY: lint
-lint: $(NOX) ## Run pre-commit on every file (black, flake8, lock and schema checks)
+lint: $(NOX) ## Run pre-commit on every file (black, flake8, mypy, lock and schema checks)
 	$(NOX) -s lint
 
 .PHONY: format
@@ -55,6 +55,10 @@ api-fuzz: $(NOX) ## Fuzz the REST API with schemathesis against a live server
 .PHONY: abuse
 abuse: $(NOX) ## Attack a live gunicorn (production settings): throttles, lockout, GraphQL cost
 	$(NOX) -s abuse
+
+.PHONY: mutation
+mutation: $(NOX) ## Mutation-test the domain with mutmut (long: a periodic check, docs/testing.md)
+	$(NOX) -s mutation
 
 .PHONY: ci-local
 ci-local: $(NOX) ## Run the GitHub, GitLab and Bitbucket pipelines here (act, gitlab-ci-local)

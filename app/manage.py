@@ -1,11 +1,13 @@
 #!/usr/bin/env python
 """Django's command-line utility; defaults to the local (embedded services) settings."""
 
+from __future__ import annotations
+
 import os
 import sys
 
 
-def main():
+def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 

@@ -58,7 +58,7 @@ WEB_ENVIRONMENT = ("PORT", "GUNICORN_WORKERS", "GUNICORN_THREADS")
 COMPOSE_SHARED = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL")
 
 
-def environment_names(process):
+def environment_names(process: Process) -> set[str]:
     """The names of every variable `process` receives on ECS and Kubernetes."""
     extra = WEB_ENVIRONMENT if process.name == "web" else ()
     return set(ENVIRONMENT) | set(SECRETS) | set(extra)

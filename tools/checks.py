@@ -4,7 +4,7 @@
     python tools/checks.py --write    # regenerate the committed schema files
 
 nox runs it with its own virtualenv. As a git hook (pre-commit, `language: system`) the shell's
-`python` may lack Django; then it re-runs itself with the virtualenv `nox -s dev` made.
+`python` may lack Django; then it re-runs itself with nox's virtualenv (dev_virtualenv.py).
 """
 
 import difflib
@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from dev_virtualenv import ensure_module
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
@@ -29,18 +31,7 @@ SCHEMAS = [
 ]
 
 
-def ensure_django():
-    try:
-        import django  # noqa: F401
-    except ImportError:
-        for venv in (".nox/dev", ".nox/lint", ".venv"):
-            python = ROOT / venv / "bin" / "python"
-            if python.exists():
-                os.execv(python, [str(python), *sys.argv])
-        sys.exit("Django is not installed here: run `nox -s lint` (or `make lint`) instead.")
-
-
-def manage(*args, check=True):
+def manage(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "ENV_FILE": ""}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
@@ -53,7 +44,7 @@ def manage(*args, check=True):
     )
 
 
-def check_migrations():
+def check_migrations() -> bool:
     result = manage("makemigrations", "--check", "--dry-run", check=False)
     if result.returncode:
         print(result.stdout + result.stderr)
@@ -61,7 +52,7 @@ def check_migrations():
     return result.returncode == 0
 
 
-def check_schema(committed, command, write):
+def check_schema(committed: Path, command: list[str], write: bool) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / committed.name
         manage(*command, str(fresh))
@@ -82,8 +73,8 @@ def check_schema(committed, command, write):
     return False
 
 
-def main(argv):
-    ensure_django()
+def main(argv: list[str]) -> int:
+    ensure_module("django")
     write = "--write" in argv
     results = [] if write else [check_migrations()]
     results += [check_schema(ROOT / path, command, write) for path, command in SCHEMAS]

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import yaml
@@ -32,11 +33,13 @@ REDIS = "redis://127.0.0.1:6379"
 RUNNERS = {"act": ("ci_act", 5), "gitlab": ("ci_gitlab", 6), "bitbucket": ("ci_bitbucket", 7)}
 CHROMIUM = "/usr/bin/chromium"
 JOB_TIMEOUT = 25 * 60
+# (runner, job, seconds, passed)
+Result = tuple[str, str, float, bool]
 # bb-run needs Python 3.12+, above the project's floor, so poetry cannot lock it: pinned here.
 BB_RUN = "bb-run==1.3.0"
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runner", action="append", choices=RUNNERS, help="default: all three")
     parser.add_argument("--job", action="append", help="jobs to run (default: every job)")
@@ -52,7 +55,7 @@ def main():
     if not shutil.which("rsync"):
         sys.exit("gitlab-ci-local needs rsync: apt-get install -y rsync")
     workdir = Path(tempfile.mkdtemp(prefix="ci_local-"))
-    results = []
+    results: list[Result] = []
     try:
         for runner in args.runner or list(RUNNERS):
             database, redis_number = RUNNERS[runner]
@@ -78,7 +81,7 @@ def main():
     sys.exit(0 if results and all(ok for *_, ok in results) else 1)
 
 
-def create_database(name):
+def create_database(name: str) -> None:
     connection = psycopg2.connect(f"{POSTGRES}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -88,7 +91,7 @@ def create_database(name):
     connection.close()
 
 
-def runner_env(extra=None):
+def runner_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This machine's environment without nox's virtualenv or .ci/run's service URLs."""
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "DATABASE_URL"}}
     env.pop("REDIS_URL", None)
@@ -99,11 +102,20 @@ def runner_env(extra=None):
     return {**env, **(extra or {})}
 
 
-def run_job(results, runner, job, command, cwd, log, env):
+def run_job(
+    results: list[Result],
+    runner: str,
+    job: str,
+    command: list[str],
+    cwd: Path,
+    log: Path,
+    env: dict[str, str],
+) -> None:
     """Run one job, its output in a log file; print a line for it and its log's tail on failure."""
     print(f"[{runner}] {job} ...", flush=True)
     started = time.monotonic()
     with open(log, "w") as out:
+        code: int | str
         try:
             code = subprocess.run(
                 command,
@@ -126,7 +138,9 @@ def run_job(results, runner, job, command, cwd, log, env):
     results.append((runner, job, seconds, ok))
 
 
-def act_runner(clone, workdir, urls, args):
+def act_runner(
+    clone: Path, workdir: Path, urls: dict[str, str], args: argparse.Namespace
+) -> list[Result]:
     only = args.job
     workflow = yaml.safe_load((clone / WORKFLOW).read_text())
     # act fetches every action while setting a job up, even one whose `if` then skips it. The
@@ -156,7 +170,7 @@ def act_runner(clone, workdir, urls, args):
         arg for action in actions for arg in ("--local-repository", f"{action}={placeholder}")
     ]
     command += [arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")]
-    results = []
+    results: list[Result] = []
     for job in workflow["jobs"]:
         if not only or job in only:
             log = workdir / f"act-{job}.log"
@@ -164,7 +178,9 @@ def act_runner(clone, workdir, urls, args):
     return results
 
 
-def gitlab_runner(clone, workdir, urls, args):
+def gitlab_runner(
+    clone: Path, workdir: Path, urls: dict[str, str], args: argparse.Namespace
+) -> list[Result]:
     only = args.job
     pipeline = without_deploy_jobs(yaml.safe_load((clone / ".gitlab-ci.yml").read_text()))
     # gitlab-ci-local starts `services:` through Docker even with --force-shell-executor, so it
@@ -181,21 +197,22 @@ def gitlab_runner(clone, workdir, urls, args):
     command = [str(executable), "--file", local_file.name, "--force-shell-executor"]
     command += ["--home", str(workdir / "gitlab-ci-local-home"), "--no-color"]
     command += ["--variable", f"CI_PROJECT_DIR={clone}"]
-    results = []
+    results: list[Result] = []
     for job in jobs:
         if not only or job in only:
             variables = urls if job in with_services else {}
-            args = [
+            job_variables = [
                 arg
                 for name, value in variables.items()
                 for arg in ("--variable", f"{name}={value}")
             ]
             log = workdir / f"gitlab-{job}.log"
-            run_job(results, "gitlab", job, command + args + [job], clone, log, runner_env())
+            job_command = command + job_variables + [job]
+            run_job(results, "gitlab", job, job_command, clone, log, runner_env())
     return results
 
 
-def without_deploy_jobs(pipeline):
+def without_deploy_jobs(pipeline: dict[str, Any]) -> dict[str, Any]:
     """The pipeline without its deploy stage, which needs cloud credentials (docs/deploy.md).
 
     GitHub's deploy workflow is a file act is not given, and Bitbucket's deployments are custom
@@ -207,7 +224,7 @@ def without_deploy_jobs(pipeline):
     }
 
 
-def install_gitlab_ci_local(workdir):
+def install_gitlab_ci_local(workdir: Path) -> Path:
     """gitlab-ci-local, pinned, in a prefix beside nox's virtualenvs rather than globally."""
     prefix = Path(os.environ.get("GITLAB_CI_LOCAL_PREFIX", workdir / "node"))
     executable = prefix / "node_modules" / ".bin" / "gitlab-ci-local"
@@ -237,7 +254,9 @@ def install_gitlab_ci_local(workdir):
     return executable
 
 
-def bitbucket_runner(clone, workdir, urls, args):
+def bitbucket_runner(
+    clone: Path, workdir: Path, urls: dict[str, str], args: argparse.Namespace
+) -> list[Result]:
     only = args.job
     pipeline = yaml.safe_load((clone / "bitbucket-pipelines.yml").read_text())
     steps = [
@@ -246,7 +265,7 @@ def bitbucket_runner(clone, workdir, urls, args):
         for entry in item.get("parallel", [item])
     ]
     bb_run = None if args.bitbucket_scripts else install_bb_run(workdir)
-    results = []
+    results: list[Result] = []
     for step in steps:
         if not only or step["name"] in only:
             # Steps with services get the local service URLs, as repository variables would.
@@ -269,7 +288,7 @@ def bitbucket_runner(clone, workdir, urls, args):
     return results
 
 
-def install_bb_run(workdir):
+def install_bb_run(workdir: Path) -> Path | None:
     """bb-run, pinned, in its own virtualenv on a Python 3.12+; None where there is none."""
     python = python_312()
     if python is None:
@@ -284,7 +303,7 @@ def install_bb_run(workdir):
     return executable
 
 
-def python_312():
+def python_312() -> str | None:
     """A Python 3.12 or newer: on PATH, or one that pyenv installed beside the default."""
     candidates = [shutil.which(f"python3.{minor}") for minor in (14, 13, 12)]
     versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
@@ -300,7 +319,7 @@ def python_312():
 RUN = {"act": act_runner, "gitlab": gitlab_runner, "bitbucket": bitbucket_runner}
 
 
-def print_summary(results):
+def print_summary(results: list[Result]) -> None:
     print("\nci_local summary (seconds):")
     for runner, job, seconds, ok in results:
         print(f"  {runner:<17} {job:<10} {seconds:7.0f}  {'ok' if ok else 'FAILED'}")

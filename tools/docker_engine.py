@@ -14,7 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 DOCKER = shutil.which("docker", path="/usr/bin") or "docker"
 DOCKERD_FLAGS = [
@@ -31,26 +33,26 @@ DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
-def log(message):
+def log(message: str) -> None:
     print(f"[docker] {message}", file=sys.stderr, flush=True)
 
 
-def output(command, timeout, check=True, **kwargs):
+def output(command: Sequence[str], timeout: float, check: bool = True, **kwargs: Any) -> str:
     """Run a command with a timeout, its output captured; raise with that output if it fails."""
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
     )
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-4000:]}{result.stderr}")
-    return result.stdout
+    return str(result.stdout)
 
 
-def docker(*args, timeout=120, check=True, **kwargs):
+def docker(*args: str, timeout: float = 120, check: bool = True, **kwargs: Any) -> str:
     """Run the docker CLI with a timeout; return its stdout."""
     return output([DOCKER, *args], timeout, check, **kwargs)
 
 
-def engine_running():
+def engine_running() -> bool:
     """True when a daemon answers (`docker version` fails without one; `docker info` need not)."""
     try:
         result = subprocess.run(
@@ -66,7 +68,7 @@ def engine_running():
 
 
 @contextlib.contextmanager
-def engine(state_dir):
+def engine(state_dir: Path) -> Iterator[None]:
     """Yield with a Docker engine answering; stop it afterwards if this call started it."""
     if engine_running():
         log("reusing the running Docker engine")
@@ -94,7 +96,7 @@ def engine(state_dir):
         log_file.close()
 
 
-def stop(process, timeout):
+def stop(process: subprocess.Popen[bytes], timeout: float) -> None:
     """Terminate a child process; kill it if it is still running after `timeout` seconds."""
     process.terminate()
     try:
@@ -104,14 +106,14 @@ def stop(process, timeout):
         process.wait(timeout=10)
 
 
-def image_exists(tag):
+def image_exists(tag: str) -> bool:
     result = subprocess.run(
         [DOCKER, "image", "inspect", tag], capture_output=True, timeout=30, check=False
     )
     return result.returncode == 0
 
 
-def base_image(tag=BASE_IMAGE):
+def base_image(tag: str = BASE_IMAGE) -> str:
     """The local Debian bookworm + Python 3.11 base image; made by debootstrap the first time."""
     if image_exists(tag):
         log(f"base image {tag} exists: reused")
@@ -159,7 +161,8 @@ def base_image(tag=BASE_IMAGE):
             stdin=tar.stdout,
             timeout=300,
         )
-        tar.stdout.close()
+        if tar.stdout is not None:  # always: stdout=PIPE
+            tar.stdout.close()
         if tar.wait(timeout=60) != 0:
             raise RuntimeError("tar of the debootstrap root failed")
     log(f"base image {tag} made in {time.monotonic() - started:.0f} s")

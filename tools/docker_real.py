@@ -31,7 +31,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
+from email.message import Message
 from pathlib import Path
+from typing import Any, TypeVar
 
 import psycopg2
 from docker_engine import DOCKER, base_image, docker, engine, log, output, stop
@@ -53,14 +56,15 @@ APP_SERVICES = ["backend", "celery_default", "beat"]
 # (tests keep the three equal).
 MAILDEV_VERSION = "3.0.0"
 PASSWORD = "docker-real-Password-1"
-FIGURES = {}
+FIGURES: dict[str, Any] = {}
+Result = TypeVar("Result")
 
 
-def port(name):
+def port(name: str) -> int:
     return int(os.environ.get(name) or free_port())
 
 
-def timed(name, function, *args, **kwargs):
+def timed(name: str, function: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
     started = time.monotonic()
     result = function(*args, **kwargs)
     FIGURES[name] = round(time.monotonic() - started, 1)
@@ -68,7 +72,9 @@ def timed(name, function, *args, **kwargs):
     return result
 
 
-def run(command, timeout, env=None, check=True):
+def run(
+    command: list[str], timeout: float, env: dict[str, str] | None = None, check: bool = True
+) -> int:
     log("$ " + " ".join(command))
     result = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout, check=False)
     if check and result.returncode != 0:
@@ -79,14 +85,15 @@ def run(command, timeout, env=None, check=True):
 # --- build -------------------------------------------------------------------------------------
 
 
-def build(base, *extra, target=None, tag=IMAGE):
+def build(base: str, *extra: str, target: str | None = None, tag: str = IMAGE) -> str:
     command = [DOCKER, "build", "--network", "host", "--build-arg", f"BASE_IMAGE={base}"]
     command += ["--target", target] if target else []
     env = {**os.environ, "DOCKER_BUILDKIT": "0"}
-    return output([*command, *extra, "-t", tag, "."], timeout=1500, cwd=ROOT, env=env)
+    built: str = output([*command, *extra, "-t", tag, "."], timeout=1500, cwd=ROOT, env=env)
+    return built
 
 
-def build_images(base, cold=True):
+def build_images(base: str, cold: bool = True) -> None:
     if cold:
         timed("build_cold_s", build, base, "--no-cache")
     else:  # whatever the cache holds; the next build must then be all cache
@@ -109,13 +116,13 @@ def build_images(base, cold=True):
 
 
 @contextlib.contextmanager
-def database(server_url):
+def database(server_url: str) -> Iterator[str]:
     """A fresh database beside the one DATABASE_URL names, dropped afterwards."""
     parts = urllib.parse.urlsplit(server_url)
     name = f"{parts.path.lstrip('/') or 'ublog'}_docker_real"
     admin = parts._replace(path="/postgres").geturl()
 
-    def execute(sql):
+    def execute(sql: str) -> None:
         connection = psycopg2.connect(admin, connect_timeout=10)
         connection.autocommit = True
         try:
@@ -133,7 +140,7 @@ def database(server_url):
 
 
 @contextlib.contextmanager
-def maildev(smtp_port, web_port):
+def maildev(smtp_port: int, web_port: int) -> Iterator[Maildev]:
     """A real maildev (npm, the program of compose's maildev image) on the loopback interface,
     installed from tools/maildev's lock file into the git-ignored .docker-real/maildev."""
     prefix = STATE / "maildev"
@@ -162,7 +169,14 @@ def maildev(smtp_port, web_port):
 # --- HTTP --------------------------------------------------------------------------------------
 
 
-def http(method, url, *, data=None, headers=None, timeout=15):
+def http(
+    method: str,
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 15,
+) -> tuple[int, Message, bytes]:
     """(status, headers, body) of one request; 4xx/5xx are returned, not raised."""
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
@@ -172,7 +186,13 @@ def http(method, url, *, data=None, headers=None, timeout=15):
         return error.code, error.headers, error.read()
 
 
-def api(method, url, payload=None, token=None, expect=200):
+def api(
+    method: str,
+    url: str,
+    payload: dict[str, Any] | None = None,
+    token: str | None = None,
+    expect: int = 200,
+) -> Any:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -183,7 +203,7 @@ def api(method, url, payload=None, token=None, expect=200):
     return json.loads(body)
 
 
-def wait_http(url, timeout, process=None):
+def wait_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -195,7 +215,9 @@ def wait_http(url, timeout, process=None):
     raise TimeoutError(f"{url} did not answer 200 in {timeout} s")
 
 
-def multipart(fields, files):
+def multipart(
+    fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]
+) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = io.BytesIO()
     for name, value in fields.items():
@@ -211,7 +233,7 @@ def multipart(fields, files):
     return body.getvalue(), f"multipart/form-data; boundary={boundary}"
 
 
-def png(size):
+def png(size: tuple[int, int]) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (0, 128, 128)).save(buffer, "PNG")
     return buffer.getvalue()
@@ -220,7 +242,7 @@ def png(size):
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def check_health(site):
+def check_health(site: str) -> None:
     status, _, body = http("GET", f"{site}/healthz")
     assert (status, json.loads(body)) == (200, {"status": "ok"}), (status, body)
     # Engines and load balancers call by IP address: /healthz answers, the site does not.
@@ -232,7 +254,7 @@ def check_health(site):
     log("healthz: healthy, also for an IP Host; / refuses that Host")
 
 
-def check_signup_mail_and_activation(site, mailbox):
+def check_signup_mail_and_activation(site: str, mailbox: Maildev) -> str:
     email = f"docker-real-{uuid.uuid4().hex[:10]}@example.com"
     api("POST", f"{site}/api/auth/signup/", {"email": email, "password": PASSWORD}, expect=202)
     message = mailbox.wait_for(email, timeout=90)
@@ -241,10 +263,12 @@ def check_signup_mail_and_activation(site, mailbox):
     uid, token = link.rstrip("/").split("/")[-2:]
     api("POST", f"{site}/api/auth/activate/", {"uid": uid, "token": token})
     log(f"activation email from the worker read from maildev ({message['subject']!r}); active")
-    return api("POST", f"{site}/api/token/", {"email": email, "password": PASSWORD})["access"]
+    tokens = api("POST", f"{site}/api/token/", {"email": email, "password": PASSWORD})
+    access: str = tokens["access"]
+    return access
 
 
-def check_thumbnail(site, token):
+def check_thumbnail(site: str, token: str) -> None:
     body, content_type = multipart(
         {"body": "A teal square, from the containers."},
         {"image": ("square.png", png((640, 480)), "image/png")},
@@ -265,16 +289,16 @@ def check_thumbnail(site, token):
     log(f"thumbnail {width}x{height} made by the worker, served at {post['thumbnail']}")
 
 
-def check_browser_journey(site, mailbox, pytest_env):
+def check_browser_journey(site: str, mailbox: Maildev, pytest_env: dict[str, str]) -> None:
     env = {**pytest_env, "E2E_BASE_URL": site, "E2E_MAILDEV_URL": mailbox.url}
     command = [sys.executable, "-m", "pytest", "-m", "e2e", "-q", "app/tests/e2e/test_web.py"]
     run(command + ["-k", "signup"], timeout=300, env=env)
 
 
-def check_graceful_stop():
+def check_graceful_stop() -> None:
     """Each app container exits 0 on `docker stop` before its grace period (stop_grace_period)
     ends; a SIGKILL would show as exit code 137."""
-    stops = {}
+    stops: dict[str, dict[str, float]] = {}
     for service in APP_SERVICES:
         name = container(service)
         grace = int(docker("inspect", "--format", "{{.Config.StopTimeout}}", name))
@@ -290,7 +314,7 @@ def check_graceful_stop():
     assert migrate == 0 and not bad, f"unclean stops: {bad}, migrate exited {migrate}"
 
 
-def container(service):
+def container(service: str) -> str:
     ids = compose_output("ps", "--all", "--quiet", service).split()
     assert len(ids) == 1, f"{service}: containers {ids}"
     return ids[0]
@@ -298,23 +322,24 @@ def container(service):
 
 # --- compose -------------------------------------------------------------------------------------
 
-COMPOSE_ENV = {}
+COMPOSE_ENV: dict[str, str] = {}
 
 
-def compose_command(*args):
+def compose_command(*args: str) -> list[str]:
     binary = shutil.which("docker-compose") or "docker-compose"
     return [binary, "-p", PROJECT, *COMPOSE_FILES, *args]
 
 
-def compose(*args, timeout=300, check=True):
+def compose(*args: str, timeout: float = 300, check: bool = True) -> int:
     return run(compose_command(*args), timeout=timeout, env=COMPOSE_ENV, check=check)
 
 
-def compose_output(*args):
-    return output(compose_command(*args), timeout=60, cwd=ROOT, env=COMPOSE_ENV)
+def compose_output(*args: str) -> str:
+    text: str = output(compose_command(*args), timeout=60, cwd=ROOT, env=COMPOSE_ENV)
+    return text
 
 
-def show_logs():
+def show_logs() -> None:
     with contextlib.suppress(Exception):
         compose("logs", "--no-color", "--tail", "80", timeout=60, check=False)
 
@@ -322,7 +347,7 @@ def show_logs():
 # --- the run -------------------------------------------------------------------------------------
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pytest_args", nargs="*", help="arguments of the in-container test run")
     parser.add_argument(
@@ -378,7 +403,7 @@ def main():
     print(json.dumps(FIGURES, indent=2))
 
 
-def tests_in_container(database_url, redis_url, pytest_args):
+def tests_in_container(database_url: str, redis_url: str, pytest_args: list[str]) -> None:
     """The suite in the dev image (the compose backend's), source mounted read-only."""
     command = [
         DOCKER,

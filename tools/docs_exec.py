@@ -32,8 +32,10 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs/setup/debian.md"
@@ -64,11 +66,12 @@ class Block:
     code: str
 
 
-def parse_blocks(text):
+def parse_blocks(text: str) -> list[Block]:
     """The guide's shell blocks with their markers, in order; GuideError when one lacks a
     marker, a marker lacks a block, or a mode is unknown."""
-    blocks, lines, index = [], text.splitlines(), 0
-    pending = None  # (line number, mode, argument) of the last marker
+    blocks: list[Block] = []
+    lines, index = text.splitlines(), 0
+    pending: tuple[int, str, str] | None = None  # (line number, mode, argument) of the last marker
     while index < len(lines):
         line = lines[index]
         if marker := MARKER.match(line):
@@ -113,7 +116,7 @@ def parse_blocks(text):
     return blocks
 
 
-def read_table(path=TABLE, checkout=ROOT):
+def read_table(path: Path = TABLE, checkout: Path = ROOT) -> tuple[dict[str, str], dict[str, str]]:
     """(substitutions, environment) from the committed table; `{checkout}` is this clone."""
     table = tomllib.loads(path.read_text(encoding="utf-8"))
     substitutions = {
@@ -123,10 +126,10 @@ def read_table(path=TABLE, checkout=ROOT):
     return substitutions, {key: str(value) for key, value in table.get("environment", {}).items()}
 
 
-def substitute(blocks, substitutions):
+def substitute(blocks: list[Block], substitutions: dict[str, str]) -> list[Block]:
     """The blocks with the table applied; GuideError when an entry matches nothing (a stale
     table would hide that the guide changed)."""
-    used = set()
+    used: set[str] = set()
     for block in blocks:
         for old, new in substitutions.items():
             if old in block.code:
@@ -140,7 +143,9 @@ def substitute(blocks, substitutions):
     return blocks
 
 
-def clean_environment(extra, inherited=None):
+def clean_environment(
+    extra: dict[str, str], inherited: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """What a newcomer's fresh login shell has, plus the machine's network settings and the
     table's variables."""
     inherited = os.environ if inherited is None else inherited
@@ -155,10 +160,10 @@ def clean_environment(extra, inherited=None):
     return {**environment, **extra}
 
 
-def expand(text, environment):
+def expand(text: str, environment: dict[str, str]) -> str:
     """`${NAME}` replaced from the blocks' environment (a marker's URL)."""
 
-    def value(match):
+    def value(match: re.Match[str]) -> str:
         if match[1] not in environment:
             raise GuideError(f"${{{match[1]}}} is not in the environment of the blocks")
         return environment[match[1]]
@@ -166,7 +171,7 @@ def expand(text, environment):
     return re.sub(r"\$\{(\w+)\}", value, text)
 
 
-def wait_for(url, process, timeout=SERVER_TIMEOUT):
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = SERVER_TIMEOUT) -> bool:
     """Poll url until it answers 200; False when the process ends first or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -182,7 +187,7 @@ def wait_for(url, process, timeout=SERVER_TIMEOUT):
     return False
 
 
-def stop(process):
+def stop(process: subprocess.Popen[bytes]) -> None:
     """End a background block and everything it started (its own process group)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -193,9 +198,13 @@ def stop(process):
             process.wait()
 
 
-def execute(blocks, workdir, environment):
+def execute(
+    blocks: list[Block], workdir: str, environment: dict[str, str]
+) -> list[tuple[Block, float]]:
     """Run the blocks in order; returns [(block, seconds)]; raises GuideError on a failure."""
-    cwd, background, timings = Path(workdir), [], []
+    cwd = Path(workdir)
+    background: list[tuple[subprocess.Popen[bytes], TextIO]] = []
+    timings: list[tuple[Block, float]] = []
     state = Path(workdir) / ".docs-exec-cwd"
     try:
         for number, block in enumerate(blocks, start=1):
@@ -233,13 +242,13 @@ def execute(blocks, workdir, environment):
                 print(f"{url} answers 200; left running", flush=True)
             timings.append((block, time.monotonic() - started))
     finally:
-        for process, log in background:
+        for process, output in background:
             stop(process)
-            log.close()
+            output.close()
     return timings
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guide", type=Path, default=GUIDE)
     parser.add_argument("--keep", action="store_true", help="keep the working directory")

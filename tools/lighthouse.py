@@ -30,7 +30,7 @@ PAGES = {
 }
 
 
-def score(lighthouse, chromium, url, report):
+def score(lighthouse: str, chromium: str, url: str, report: Path) -> dict[str, int]:
     """One Lighthouse run: the four category scores (0-100); the JSON report goes to ``report``."""
     subprocess.run(
         [
@@ -50,7 +50,7 @@ def score(lighthouse, chromium, url, report):
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lighthouse", required=True, help="the lighthouse executable")
     parser.add_argument(
@@ -63,7 +63,7 @@ def main(argv):
     options = parser.parse_args(argv)
     options.output.mkdir(parents=True, exist_ok=True)
 
-    results = {}
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="ublog-lighthouse-") as tmp:
         workdir = Path(tmp)
         env = {**server_env(workdir), "LOG_LEVEL": "WARNING"}

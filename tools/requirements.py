@@ -20,17 +20,17 @@ TARGETS = {
 HEADER = "# Generated from poetry.lock by `nox -s requirements`; do not edit by hand.\n"
 
 
-def poetry(*args):
+def poetry(*args: str) -> str:
     return subprocess.run(
         ["poetry", *args], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
 
 
-def exported(options):
+def exported(options: list[str]) -> str:
     return HEADER + poetry("export", "--format", "requirements.txt", "--without-hashes", *options)
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     check = "--check" in argv
     if check:
         poetry("check", "--lock")

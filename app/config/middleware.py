@@ -1,11 +1,17 @@
 """Project-wide middleware: the health check, answered before anything reads the Host header."""
 
-from django.http import JsonResponse
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 HEALTHZ_PATH = "/healthz"
 
 
-def healthz(get_response):
+def healthz(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Answer GET/HEAD /healthz for any Host, without the database.
 
     Engines and load balancers call the check by the container's IP address, which is not (and
@@ -14,7 +20,7 @@ def healthz(get_response):
     this one path; every other path still gets a 400 for a host it does not serve.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponse:
         if request.path_info == HEALTHZ_PATH and request.method in {"GET", "HEAD"}:
             return JsonResponse({"status": "ok"})
         return get_response(request)

@@ -3,18 +3,21 @@
 /healthz is answered by `config.middleware.healthz`, before the Host header is validated.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 
-def media(request, path):
+def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     """Uploads, for runs where nothing else serves them (production puts them on S3)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("", include("interfaces.web.urls")),
     path("mtv/fbv/", include(("interfaces.web.fbv.urls", "web"), namespace="fbv")),

@@ -8,13 +8,21 @@ signed token whose ``user_id`` is ``"abc"`` made the database lookup raise, a 50
 ASCII digits makes the token invalid: a 401, like any other bad token.
 """
 
-import re
+from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 from rest_framework_simplejwt import authentication, serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
 
 from domain.accounts.models import User
 
@@ -22,7 +30,9 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
-    def get_user(self, validated_token):
+    # simplejwt types the base method with a TypeVar that appears only in its return, which no
+    # override can match.
+    def get_user(self, validated_token: Token) -> AbstractBaseUser:  # type: ignore[override]
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         well_formed = (isinstance(user_id, int) and not isinstance(user_id, bool)) or (
             isinstance(user_id, str) and _ASCII_DIGITS.fullmatch(user_id)
@@ -37,12 +47,12 @@ class JWTAuthentication(authentication.JWTAuthentication):
 # would publish a docstring as the request body's description.)
 class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         try:
             return super().validate(attrs)
         except User.DoesNotExist:
             raise exceptions.AuthenticationFailed(
-                self.error_messages["no_active_account"], "no_active_account"
+                str(self.error_messages["no_active_account"]), "no_active_account"
             )
 
 
@@ -50,28 +60,29 @@ class CredentialsRefused(Exception):
     """A password, access or refresh token that does not authenticate (a 401 everywhere)."""
 
 
-def _message(error):
+def _message(error: exceptions.APIException) -> str:
     # DRF's detail is a string, or simplejwt's {"detail": ..., "code": ...}.
     detail = error.detail
     return str(detail["detail"] if isinstance(detail, dict) else detail)
 
 
-def _validated(serializer):
+def _validated(serializer: Serializer[Any]) -> dict[str, str]:
     try:
         serializer.is_valid(raise_exception=True)
     except exceptions.AuthenticationFailed as error:
         raise CredentialsRefused(_message(error))
-    except exceptions.ValidationError as error:
+    except exceptions.ValidationError:
         raise ValidationError(
             {
                 name: [str(message) for message in messages]
-                for name, messages in error.detail.items()
+                for name, messages in serializer.errors.items()
             }
         )
-    return serializer.validated_data
+    data: dict[str, str] = serializer.validated_data
+    return data
 
 
-def token_pair_obtain(*, request, email, password):
+def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
     """``{"access", "refresh"}`` for an active account, as /api/token/ issues them. Missing input
     raises ``ValidationError``, a wrong password or an inactive account ``CredentialsRefused``."""
     return _validated(
@@ -81,7 +92,7 @@ def token_pair_obtain(*, request, email, password):
     )
 
 
-def token_refresh(*, refresh):
+def token_refresh(*, refresh: str) -> dict[str, str]:
     """``{"access"}`` (and ``"refresh"`` when rotation is on) for a valid refresh token;
     ``CredentialsRefused`` for a bad or expired one or an account that is gone."""
     try:
@@ -90,17 +101,19 @@ def token_refresh(*, refresh):
         raise CredentialsRefused("The refresh token is invalid or expired.")
 
 
-def bearer_user(request):
+def bearer_user(request: HttpRequest) -> AbstractBaseUser | None:
     """The account an ``Authorization: Bearer`` header signs in, or None without one; a bad
     token raises ``CredentialsRefused`` (a 401 with ``bearer_challenge()``), never a fall-back
     to an anonymous request."""
     try:
-        credentials = JWTAuthentication().authenticate(request)
+        # simplejwt reads only the Authorization header, which DRF's wrapper passes through.
+        credentials = JWTAuthentication().authenticate(Request(request))
     except exceptions.AuthenticationFailed as error:
         raise CredentialsRefused(_message(error))
     return credentials[0] if credentials else None
 
 
-def bearer_challenge():
+def bearer_challenge() -> str:
     """The ``WWW-Authenticate`` header of a 401 for a bad token, as the REST API sends it."""
-    return JWTAuthentication().authenticate_header(None)
+    # simplejwt's challenge names the header type and realm, whatever the request.
+    return JWTAuthentication().authenticate_header(None)  # type: ignore[arg-type]

@@ -15,18 +15,22 @@ so a changed setting (a test's ``settings`` fixture, which reloads DRF's api_set
 at once.
 """
 
+from __future__ import annotations
+
 import ipaddress
 import math
+from typing import Any
 
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest | Request) -> str:
     """The client's address, as the trusted proxies in front of μblog report it.
 
     ``settings.NUM_PROXIES`` says how many proxies append to ``X-Forwarded-For`` (0, the default:
@@ -35,8 +39,8 @@ def client_ip(request):
     client put to the left of it is ignored, so a client cannot pick its own identity. A header
     shorter than N (or not an address) did not come through the proxies: ``REMOTE_ADDR`` counts.
     """
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.NUM_PROXIES
+    remote_addr: str = request.META.get("REMOTE_ADDR", "")
+    proxies: int = settings.NUM_PROXIES
     if proxies:
         forwarded = [
             address.strip()
@@ -54,14 +58,15 @@ def client_ip(request):
 class RateThrottle(SimpleRateThrottle):
     """A scope's rate, read per request, counted per client (``client_ip``)."""
 
-    def __init__(self):
-        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    def __init__(self) -> None:
+        # The stubs type the rates as numbers; DRF reads strings ("5/min").
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
         super().__init__()
 
-    def get_ident(self, request):
+    def get_ident(self, request: HttpRequest | Request) -> str:
         return client_ip(request)
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: HttpRequest | Request, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -70,7 +75,7 @@ class AnonPostCreateThrottle(RateThrottle):
 
     scope = "anon_post_create"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: HttpRequest | Request, view: Any) -> str | None:
         if request.method != "POST" or request.user.is_authenticated:
             return None
         return super().get_cache_key(request, view)
@@ -91,19 +96,28 @@ class TokenThrottle(RateThrottle):
     scope = "token"
 
 
-def throttle_wait(request, throttle_class):
+ThrottleClass = type[RateThrottle]
+
+
+def throttle_wait(request: HttpRequest, throttle_class: ThrottleClass) -> int | None:
     """Count ``request`` against ``throttle_class``'s budget: ``None`` when it is within it,
     otherwise the whole seconds to wait. For interfaces that are not DRF views."""
     throttle = throttle_class()
-    if throttle.allow_request(request, None):
+    # A plain HttpRequest and no view: these throttles read only what both kinds of request
+    # have (META, method, user), and no view.
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return None
-    return math.ceil(throttle.wait())
+    return math.ceil(throttle.wait() or 0)
 
 
 LOCKED_OUT = "Too many failed logins from this address: try again in {seconds} seconds."
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """What a client locked out by django-axes (settings.AXES_LOCKOUT_CALLABLE) gets, in its
     interface's own terms: GraphQL a THROTTLED error, the REST API a 429 with ``detail``, the
     web a page; each with ``Retry-After``."""
@@ -111,7 +125,9 @@ def lockout_response(request, original_response=None, credentials=None):
     message = LOCKED_OUT.format(seconds=seconds)
     if request.path.startswith("/graphql/"):
         extensions = {"code": "THROTTLED", "retryAfter": seconds}
-        response = JsonResponse({"errors": [{"message": message, "extensions": extensions}]})
+        response: HttpResponse = JsonResponse(
+            {"errors": [{"message": message, "extensions": extensions}]}
+        )
     elif request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)
     else:

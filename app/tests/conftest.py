@@ -5,10 +5,12 @@ import logging
 import socket
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 
 from config.settings.base import redis_cache
 from tests.factories import PostFactory, UserFactory
+from tests.isolation import add_slot_suffix, clear_own_cache, hold_mutation_slot, keep_database
 
 
 @pytest.fixture(autouse=True)
@@ -19,12 +21,31 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """Every test starts with empty caches: the shared one and the per-process fragments."""
-    for each in (cache, caches["fragments"]):
-        each.clear()
+    """Every test starts with empty caches: this process's keys of the shared one (other test
+    processes may share its Redis database) and the per-process fragments."""
+    clear_own_cache(cache)
+    caches["fragments"].clear()
     yield
-    for each in (cache, caches["fragments"]):
-        each.clear()
+    clear_own_cache(cache)
+    caches["fragments"].clear()
+
+
+@pytest.fixture(scope="session")
+def mutation_slot():
+    """Under mutmut, the database slot this process holds (tests/isolation.py); else None."""
+    yield from hold_mutation_slot(django_settings.DATABASES["default"]["NAME"])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, mutation_slot):
+    """pytest-django's hook for the test databases' names: xdist's suffix (``_gw0``) is on them
+    already; a mutant's process adds its slot's."""
+    add_slot_suffix(django_settings.DATABASES, mutation_slot)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, mutation_slot):
+    return keep_database(mutation_slot, request.config.getvalue("reuse_db"))
 
 
 @pytest.fixture
@@ -58,24 +79,24 @@ def throttle_rates(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def other_user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(staff=True)
+    return UserFactory.create(staff=True)
 
 
 @pytest.fixture
 def inactive_user(db):
-    return UserFactory(inactive=True)
+    return UserFactory.create(inactive=True)
 
 
 @pytest.fixture
 def post(user):
-    return PostFactory(author=user)
+    return PostFactory.create(author=user)

@@ -6,9 +6,16 @@ Importable without Django set up (tools/docker_real.py and the e2e mail reader p
 links with it), so the one Django import waits inside the function that needs it.
 """
 
+from __future__ import annotations
+
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 APP_DIR = REPO_DIR / "app"
@@ -21,26 +28,27 @@ ACTIVATION_LINK = re.compile(
 )
 
 
-def _activation_match(text):
-    match = ACTIVATION_LINK.search(text)
+def _activation_match(text: object) -> re.Match[str]:
+    # An email's body may be a lazy translation string: search its text.
+    match = ACTIVATION_LINK.search(str(text))
     if match is None:
         raise AssertionError(f"no activation link in:\n{text}")
     return match
 
 
-def activation_link_in(text):
+def activation_link_in(text: object) -> str:
     """The activation link in an email's text (or the link itself)."""
     return _activation_match(text).group(0)
 
 
-def activation_parts(text):
+def activation_parts(text: object) -> dict[str, str]:
     """``{"uid", "token"}`` of the activation link in ``text``: what the REST API and GraphQL
     take to activate an account (the web page takes the link itself)."""
     match = _activation_match(text)
     return {"uid": match["uid"], "token": match["token"]}
 
 
-def bearer(user, lifetime=None):
+def bearer(user: AbstractBaseUser, lifetime: timedelta | None = None) -> dict[str, str]:
     """Test-client headers that sign ``user`` in with a JWT made on the spot; ``lifetime`` (a
     timedelta, negative for one already expired) replaces the configured one."""
     from rest_framework_simplejwt.tokens import AccessToken
@@ -51,12 +59,15 @@ def bearer(user, lifetime=None):
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-def messages_of(response):
-    """The flash messages a rendered page received, as text."""
+def messages_of(response: Any) -> list[str]:
+    """The flash messages a rendered page received, as text (``response`` is the test
+    client's, which carries the template context)."""
     return [str(message) for message in response.context["messages"]]
 
 
-def graphql_multipart(query, variables, files):
+def graphql_multipart(
+    query: str, variables: dict[str, Any], files: dict[str, Any]
+) -> dict[str, Any]:
     """A request body per the GraphQL multipart request spec: ``files`` maps variable names to
     uploads, which replace the ``null`` of those variables."""
     variables = {**variables, **{name: None for name in files}}
@@ -67,8 +78,9 @@ def graphql_multipart(query, variables, files):
     }
 
 
-def graphql_error_of(response):
+def graphql_error_of(response: Any) -> dict[str, Any]:
     """The first (in μblog, the only) error of a GraphQL response run by the ``gql`` fixture."""
     errors = response.result["errors"]
     assert len(errors) == 1, errors
-    return errors[0]
+    error: dict[str, Any] = errors[0]
+    return error

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tests.helpers import APP_DIR
@@ -16,14 +17,15 @@ from tests.helpers import APP_DIR
 BIN = Path(sys.executable).parent
 
 
-def free_port():
+def free_port() -> int:
     """A TCP port nobody listens on at the moment, on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def throwaway_env(workdir, **overrides):
+def throwaway_env(workdir: Path, **overrides: str) -> dict[str, str]:
     """The environment of a μblog whose database, media and static files are in ``workdir``,
     with no broker (tasks run in-process) and email going nowhere; ``overrides`` win."""
     return {
@@ -39,7 +41,7 @@ def throwaway_env(workdir, **overrides):
     }
 
 
-def wait_until_up(base_url, process, timeout=30):
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -52,7 +54,13 @@ def wait_until_up(base_url, process, timeout=30):
 
 
 @contextlib.contextmanager
-def live_ublog(workdir, env, *, port=None, gunicorn_options=()):
+def live_ublog(
+    workdir: Path,
+    env: dict[str, str],
+    *,
+    port: int | None = None,
+    gunicorn_options: Sequence[str] = (),
+) -> Iterator[str]:
     """μblog migrated, seeded with the demo data and its static files collected (DEBUG off
     serves them from STATIC_ROOT, as in production), served by one gunicorn worker on ``port``
     (default: a free one): yields the base URL. The server's output goes to

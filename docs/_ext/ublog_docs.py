@@ -15,6 +15,9 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGURATION_MARKER = "% generated: environment variables"
@@ -31,19 +34,20 @@ class Variable:
     name: str
     example: str
     effect: str
-    defaults: list = field(default_factory=list)
+    defaults: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class Section:
     title: str
-    variables: list = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)
 
 
-def read_env_example(path=ROOT / ".env.example"):
+def read_env_example(path: Path = ROOT / ".env.example") -> list[Section]:
     """The sections of `.env.example`, each with its variables. A variable's effect is the
     comment block above it; variables on consecutive lines share that comment."""
-    sections, comment, shared = [Section("General")], [], ""
+    sections, shared = [Section("General")], ""
+    comment: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if heading := SECTION.match(line):
             sections.append(Section(heading.group(1).strip()))
@@ -59,13 +63,13 @@ def read_env_example(path=ROOT / ".env.example"):
     return [section for section in sections if section.variables]
 
 
-def _literal_name(node):
+def _literal_name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
 
 
-def _env_read(call):
+def _env_read(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     """(name, default node or None) when `call` reads an environment variable, else None:
     `env.<type>("NAME", default=...)`, `env("NAME")`, `os.environ.get/setdefault("NAME", d)`,
     `os.getenv("NAME", d)`."""
@@ -82,14 +86,15 @@ def _env_read(call):
     return None
 
 
-def read_defaults(root=ROOT):
+def read_defaults(root: Path = ROOT) -> dict[str, list[tuple[str, str | None]]]:
     """{variable: [(file relative to the repo, default as written in the code), ...]} for every
     environment read in app/ (outside the tests), tools/ and the top-level scripts (noxfile)."""
-    defaults = {}
+    defaults: dict[str, list[tuple[str, str | None]]] = {}
     paths = [*(root / "app").rglob("*.py"), *(root / "tools").rglob("*.py"), *root.glob("*.py")]
     for path in sorted(paths):
         relative = path.relative_to(root).as_posix()
-        if relative.startswith("app/tests/"):
+        # app/mutants/ is mutmut's mutated copy of app/ (nox -s mutation), never committed.
+        if relative.startswith(("app/tests/", "app/mutants/")):
             continue
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
@@ -100,19 +105,19 @@ def read_defaults(root=ROOT):
     return defaults
 
 
-def _cell(text):
+def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _code(text):
+def _code(text: str | None) -> str:
     return f"`{_cell(text)}`" if text else "(empty)"
 
 
-def configuration_markdown(root=ROOT):
+def configuration_markdown(root: Path = ROOT) -> str:
     """The configuration reference, one section per `.env.example` section and one definition
     per variable (effect; default when unset, per file that reads it; example), as MyST."""
     defaults = read_defaults(root)
-    lines = []
+    lines: list[str] = []
     for section in read_env_example(root / ".env.example"):
         lines += [f"### {section.title}", ""]
         for variable in section.variables:
@@ -131,9 +136,11 @@ def configuration_markdown(root=ROOT):
     return "\n".join(lines)
 
 
-def make_targets(root=ROOT):
+def make_targets(root: Path = ROOT) -> dict[str, tuple[str, str]]:
     """{target: (help text, the recipe's first command)} for every documented make target."""
-    targets, current, variables = {}, None, {}
+    targets: dict[str, tuple[str, str]] = {}
+    variables: dict[str, str] = {}
+    current: str | None = None
     for line in (root / "Makefile").read_text(encoding="utf-8").splitlines():
         if assignment := re.match(r"^([A-Z_]+) :?= (.+)$", line):
             variables[assignment[1]] = assignment[2]
@@ -152,7 +159,7 @@ def make_targets(root=ROOT):
     return targets
 
 
-def nox_sessions(root=ROOT):
+def nox_sessions(root: Path = ROOT) -> dict[str, str]:
     """{session: its docstring's first line} for every session in noxfile.py."""
     tree = ast.parse((root / "noxfile.py").read_text(encoding="utf-8"))
     return {
@@ -163,16 +170,17 @@ def nox_sessions(root=ROOT):
     }
 
 
-def _session_name(function):
+def _session_name(function: ast.FunctionDef) -> str:
     """A session is named after its function unless its decorator says `name=`."""
     for decorator in function.decorator_list:
         for keyword in getattr(decorator, "keywords", []):
             if keyword.arg == "name":
-                return ast.literal_eval(keyword.value)
+                name: str = ast.literal_eval(keyword.value)
+                return name
     return function.name
 
 
-def commands_markdown(root=ROOT):
+def commands_markdown(root: Path = ROOT) -> str:
     """Two tables: the make targets (help text, what they run) and the nox sessions."""
     lines = ["## make targets", "", "| target | what it does | runs |", "| --- | --- | --- |"]
     for target, (text, command) in sorted(make_targets(root).items()):
@@ -183,7 +191,7 @@ def commands_markdown(root=ROOT):
     return "\n".join(lines + [""])
 
 
-def top_level_pages(docs):
+def top_level_pages(docs: Path) -> list[str]:
     return sorted(
         path.stem
         for path in docs.glob("*.md")
@@ -191,9 +199,9 @@ def top_level_pages(docs):
     )
 
 
-def expand_index(source, docs):
+def expand_index(source: str, docs: Path) -> str:
     """Resolve `?page` entries and the every-other-page marker of the home page."""
-    lines = []
+    lines: list[str] = []
     for line in source.splitlines():
         if line.startswith("?"):
             if (docs / f"{line[1:].strip()}.md").is_file():
@@ -206,13 +214,13 @@ def expand_index(source, docs):
     return text.replace(OTHER_PAGES_MARKER, "\n".join(others))
 
 
-def replace_marker(source, marker, generated):
+def replace_marker(source: str, marker: str, generated: str) -> str:
     """The source with the whole line that starts with marker replaced by generated text (the
     rest of that line is a note for readers of the raw Markdown)."""
     return re.sub(f"^{re.escape(marker)}.*$", lambda match: generated, source, flags=re.M)
 
 
-def _source_read(app, docname, source):
+def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     docs = Path(app.srcdir)
     if docname == "index":
         source[0] = expand_index(source[0], docs)
@@ -228,6 +236,6 @@ def _source_read(app, docname, source):
                 app.env.note_dependency(str(path))
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _source_read)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

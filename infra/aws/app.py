@@ -5,14 +5,16 @@ the account and region come from the credentials at deploy time. Synthesise one 
 with `-c only=dev`.
 """
 
+from typing import Any
+
 import aws_cdk as cdk
 from ublog_infra.config import EnvironmentConfig
 from ublog_infra.stack import UblogStack
 
 
-def build(app):
+def build(app: cdk.App) -> dict[str, Any]:
     only = app.node.try_get_context("only")
-    stacks = {}
+    stacks: dict[str, UblogStack] = {}
     for name in app.node.try_get_context("environments") or {}:
         if only in (None, name):
             config = EnvironmentConfig.from_context(app.node, name)

@@ -14,11 +14,12 @@ import json
 import shlex
 import subprocess
 import sys
+from typing import Any
 
 SERVICES = {"web": "WebServiceName", "worker": "WorkerServiceName"}
 
 
-def parse(argv):
+def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nox -s ecs_exec --", description=__doc__.split("\n")[0])
     parser.add_argument("environment", help="dev, prod... (the stack Ublog-<environment>)")
     parser.add_argument("process", choices=SERVICES, help="web (default) or worker")
@@ -33,14 +34,14 @@ def parse(argv):
     return args
 
 
-def container_command(action, arguments):
+def container_command(action: str, arguments: list[str]) -> str:
     """The command line ECS Exec runs in the container (its working directory is /app/app)."""
     if action == "shell":
         return "/bin/bash"
     return shlex.join(["python", "manage.py", *arguments])
 
 
-def aws(*args):
+def aws(*args: str) -> Any:
     return json.loads(
         subprocess.run(
             ["aws", *args, "--output", "json"], check=True, capture_output=True, text=True
@@ -48,7 +49,7 @@ def aws(*args):
     )
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     stack = f"Ublog-{args.environment}"
     outputs = {

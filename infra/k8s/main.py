@@ -12,10 +12,12 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import cdk8s
 import cdk8s_plus_31 as kplus
 from cdk8s_plus_31 import k8s
+from constructs import Construct
 
 INFRA_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(INFRA_DIR))
@@ -52,7 +54,7 @@ NO_TRAFFIC_SKIPS = {
 }
 
 
-def checkov_skips(skips):
+def checkov_skips(skips: dict[str, str]) -> dict[str, str]:
     """Annotations that make checkov skip each check, with the reason beside it."""
     return {
         f"checkov.io/skip{number}": f"{check}={reason}"
@@ -99,9 +101,9 @@ TARGETS = {
 }
 
 
-def from_environment(target):
+def from_environment(target: Target) -> Target:
     """A target with the UBLOG_* overrides applied."""
-    overrides = {
+    overrides: dict[str, Any] = {
         field: os.environ[variable]
         for field, variable in [
             ("image", "UBLOG_IMAGE"),
@@ -116,7 +118,7 @@ def from_environment(target):
 
 
 class UblogChart(cdk8s.Chart):
-    def __init__(self, scope, construct_id, *, target):
+    def __init__(self, scope: Construct, construct_id: str, *, target: Target) -> None:
         super().__init__(
             scope,
             construct_id,
@@ -216,7 +218,7 @@ class UblogChart(cdk8s.Chart):
         self.migration_job()
         self.network_policies(local_data=target.local_data)
 
-    def network_policies(self, local_data):
+    def network_policies(self, local_data: bool) -> None:
         """No pod accepts connections but the web pods' port, and, locally, the data stores
         from the app's pods (the security groups' rule on AWS)."""
         rules = {
@@ -256,7 +258,12 @@ class UblogChart(cdk8s.Chart):
             )
 
     # --- The app's workloads ----------------------------------------------------------------
-    def container(self, process, name=None, command=None):
+    def container(
+        self,
+        process: processes.Process,
+        name: str | None = None,
+        command: list[str] | None = None,
+    ) -> kplus.ContainerProps:
         web = process is processes.WEB
         return kplus.ContainerProps(
             name=name or process.name,
@@ -324,7 +331,7 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def pod_volumes(self, workload, process):
+    def pod_volumes(self, workload: kplus.AbstractPod, process: processes.Process) -> None:
         """/tmp (gunicorn's heartbeat files, beat's schedule) and, locally, the media volume."""
         tmp = kplus.Volume.from_empty_dir(self, f"{process.name}-tmp", "tmp")
         workload.containers[0].mount("/tmp", tmp)
@@ -334,7 +341,13 @@ class UblogChart(cdk8s.Chart):
             )
             workload.containers[0].mount(MEDIA_PATH, media)
 
-    def deployment(self, name, process, replicas=None, strategy=None):
+    def deployment(
+        self,
+        name: str,
+        process: processes.Process,
+        replicas: int | None = None,
+        strategy: kplus.DeploymentStrategy | None = None,
+    ) -> kplus.Deployment:
         """A Deployment; without `replicas` its HorizontalPodAutoscaler sets the count."""
         skips = IMAGE_SKIPS | SECRET_SKIPS | ({} if process is processes.WEB else NO_TRAFFIC_SKIPS)
         deployment = kplus.Deployment(
@@ -365,7 +378,9 @@ class UblogChart(cdk8s.Chart):
         self.pod_volumes(deployment, process)
         return deployment
 
-    def autoscaler(self, name, deployment, replicas):
+    def autoscaler(
+        self, name: str, deployment: kplus.Deployment, replicas: tuple[int, int]
+    ) -> None:
         kplus.HorizontalPodAutoscaler(
             self,
             f"{name}-hpa",
@@ -376,7 +391,7 @@ class UblogChart(cdk8s.Chart):
             metrics=[kplus.Metric.resource_cpu(kplus.MetricTarget.average_utilization(70))],
         )
 
-    def migration_job(self):
+    def migration_job(self) -> kplus.Job:
         job = kplus.Job(
             self,
             "migrate",
@@ -396,11 +411,13 @@ class UblogChart(cdk8s.Chart):
         self.pod_volumes(job, processes.MIGRATE)
         return job
 
-    def tls_secret(self):
+    def tls_secret(self) -> kplus.ISecret:
         return kplus.Secret.from_secret_name(self, "tls", "ublog-tls")
 
     # --- Local-only data stores -------------------------------------------------------------
-    def local_statefulset(self, name, image, port, run_path, container):
+    def local_statefulset(
+        self, name: str, image: str, port: int, run_path: str, container: dict[str, Any]
+    ) -> None:
         """A one-replica StatefulSet and its Service. LOCAL ONLY: no backups, no replicas.
 
         `run_path` is the one writable directory besides /data (PostgreSQL's socket)."""
@@ -489,9 +506,9 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def local_postgres(self):
+    def local_postgres(self) -> None:
         probe = k8s.Probe(
-            **{"exec": k8s.ExecAction(command=["pg_isready", "-U", "ublog", "-d", "ublog"])},
+            exec=k8s.ExecAction(command=["pg_isready", "-U", "ublog", "-d", "ublog"]),
             period_seconds=10,
         )
         self.local_statefulset(
@@ -518,10 +535,8 @@ class UblogChart(cdk8s.Chart):
             ),
         )
 
-    def local_redis(self):
-        probe = k8s.Probe(
-            **{"exec": k8s.ExecAction(command=["redis-cli", "ping"])}, period_seconds=10
-        )
+    def local_redis(self) -> None:
+        probe = k8s.Probe(exec=k8s.ExecAction(command=["redis-cli", "ping"]), period_seconds=10)
         self.local_statefulset(
             "redis",
             REDIS_IMAGE,
@@ -535,9 +550,9 @@ class UblogChart(cdk8s.Chart):
         )
 
 
-def synth(outdir, targets=TARGETS):
+def synth(outdir: str | Path, targets: dict[str, Target] = TARGETS) -> list[Path]:
     """Write each target's manifest to outdir/<target>/ and return the files written."""
-    written = []
+    written: list[Path] = []
     for name, target in targets.items():
         app = cdk8s.App(outdir=str(Path(outdir) / name), output_file_extension=".k8s.yaml")
         UblogChart(app, "ublog", target=from_environment(target))

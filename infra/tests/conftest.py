@@ -39,7 +39,8 @@ def cdk_out(tmp_path_factory):
     import aws_cdk as cdk
     from ublog_infra.config import cdk_json_context
 
-    from app import build
+    # infra/aws/app.py, on sys.path; mypy takes `app` for the repository's app/ folder.
+    from app import build  # type: ignore[attr-defined]
 
     app = cdk.App(
         context={**cdk_json_context(), **DOMAIN}, outdir=str(tmp_path_factory.mktemp("cdk.out"))

@@ -7,6 +7,7 @@ that stores a post with an image. Negative tests still send garbage, and must ge
 """
 
 from io import BytesIO
+from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
@@ -15,9 +16,9 @@ from PIL import Image
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
 
 
-def image_strategy(image_format):
+def image_strategy(image_format: str) -> st.SearchStrategy[bytes]:
     @st.composite
-    def images(draw):
+    def images(draw: st.DrawFn) -> bytes:
         size = (draw(st.integers(1, 64)), draw(st.integers(1, 64)))
         color = tuple(draw(st.integers(0, 255)) for _ in range(3))
         buffer = BytesIO()
@@ -35,12 +36,12 @@ NOT_SENT = object()
 FORM_FIELDS = {"body", "image", "remove_image"}
 
 
-def _reaches_the_wire(name, value):
+def _reaches_the_wire(name: str, value: object) -> bool:
     """Whether a multipart field survives encoding as at least one part."""
     return name != "" and not isinstance(value, dict) and value != []
 
 
-def form_fields(case):
+def form_fields(case: schemathesis.Case[Any]) -> dict[str, Any] | None:
     """The fields of a multipart body, whichever way schemathesis wrapped them; else None."""
     if case.media_type != "multipart/form-data":
         return None
@@ -49,7 +50,7 @@ def form_fields(case):
 
 
 @schemathesis.hook
-def filter_case(context, case):
+def filter_case(context: schemathesis.HookContext, case: schemathesis.Case[Any]) -> bool:
     """Drop two kinds of case that are not what schemathesis labels them, both in multipart
     bodies, where every part is text:
 
@@ -69,7 +70,7 @@ def filter_case(context, case):
         return True
     body = fields.get("body", NOT_SENT)
     if case.meta.generation.mode.is_positive:
-        return body != ""
+        return bool(body != "")
     if any(value is None for value in fields.values()):
         return False
     if not any(

@@ -22,7 +22,10 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "app"))
 from domain.demo import DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
-from tests.live import live_ublog, throwaway_env  # noqa: E402
+
+# live_ublog is re-exported for tools/lighthouse.py.
+from tests.live import live_ublog as live_ublog  # noqa: E402
+from tests.live import throwaway_env  # noqa: E402
 
 # Per operation and phase; 20 operations x 100 examples (plus the coverage and stateful
 # phases) keep the two runs at about a minute and a half on a laptop.
@@ -32,7 +35,7 @@ MAX_EXAMPLES = "100"
 DEFAULT_SEED = "20261125"
 
 
-def server_env(workdir):
+def server_env(workdir: Path) -> dict[str, str]:
     return throwaway_env(
         workdir,
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -49,14 +52,15 @@ def server_env(workdir):
     )
 
 
-def obtain_token(base_url):
+def obtain_token(base_url: str) -> str:
     request = urllib.request.Request(
         f"{base_url}/api/token/",
         data=json.dumps({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["access"]
+        token: str = json.load(response)["access"]
+        return token
 
 
 # One run per flavour: both flavours are doors to the same posts, which schemathesis cannot
@@ -64,8 +68,8 @@ def obtain_token(base_url):
 RUNS = [r"^/api/(drf/fbv/|auth/|token/)", r"^/api/drf/cbv/"]
 
 
-def fuzz(base_url, token, workdir, options):
-    command = [
+def fuzz(base_url: str, token: str, workdir: Path, options: list[str]) -> int:
+    command: list[str | Path] = [
         BIN / "schemathesis",
         "--config-file",
         HERE / "schemathesis.toml",
@@ -87,7 +91,7 @@ def fuzz(base_url, token, workdir, options):
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="ublog-api-fuzz-") as tmp:
         workdir = Path(tmp)
         # No request-line limit: the app, not gunicorn's 414, must answer huge URLs.

@@ -16,8 +16,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import django
+
+if TYPE_CHECKING:
+    from django.http.response import HttpResponseBase
 
 USERS = 200
 BENCH_EMAIL = "bench-000@example.com"
@@ -59,7 +63,7 @@ SELECT %(bench)s, p.id, p.created_at FROM numbered p WHERE p.g %% 3 = 0
 """
 
 
-def seed(size):
+def seed(size: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
@@ -106,7 +110,7 @@ def seed(size):
     }
 
 
-def _forget_cached_counts():
+def _forget_cached_counts() -> None:
     """Bulk SQL bypasses the services, so a count cached for an earlier seed is stale."""
     try:
         from domain.posts.selectors import post_count_forget
@@ -115,7 +119,7 @@ def _forget_cached_counts():
     post_count_forget()
 
 
-def credentials():
+def credentials() -> dict[str, str]:
     """A session key (web) and a JWT access token (REST, GraphQL) for the bench user."""
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -131,14 +135,14 @@ def credentials():
     }
 
 
-def probe(plan, repeat):
+def probe(plan: list[dict[str, Any]], repeat: int) -> dict[str, dict[str, Any]]:
     """Per endpoint of ``plan``: status, SQL statements and the in-process time (median of
     ``repeat`` requests through the test client, after a warm-up request)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for endpoint in plan:
         client = Client(HTTP_HOST="127.0.0.1")
         headers = endpoint.get("headers", {})
@@ -151,7 +155,7 @@ def probe(plan, repeat):
                 client.cookies[name] = value
             extra.pop("HTTP_COOKIE")
 
-        def request():
+        def request() -> HttpResponseBase:
             if endpoint["method"] == "POST":
                 return client.post(
                     endpoint["path"],
@@ -166,7 +170,7 @@ def probe(plan, repeat):
             response = request()
         # Read now: the next request empties the connection's query log.
         sql = [query["sql"] for query in queries.captured_queries]
-        timings = []
+        timings: list[float] = []
         for _ in range(repeat):
             started = time.perf_counter()
             request()
@@ -180,7 +184,7 @@ def probe(plan, repeat):
     return results
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     # Run as a script from the app directory, which holds the ``config`` package.
     sys.path.insert(0, os.getcwd())
     django.setup()

@@ -2,23 +2,31 @@
 the JSON and the PNG plot."""
 
 import statistics
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+# endpoint key → data size label ("1k") → figures (rps, p50_ms, p99_ms, errors, queries...).
+Summary = dict[str, dict[str, dict[str, Any]]]
 
 CEILING = "healthz"
 
 
-def _median(values):
-    values = [value for value in values if value is not None]
-    return statistics.median(values) if values else None
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
 
 
-def summarise(samples, probes):
+def summarise(
+    samples: list[dict[str, Any]], probes: dict[str, dict[str, dict[str, Any]]]
+) -> Summary:
     """Median req/s, p50 and p99 over the rounds; errors summed; SQL and in-process time from
     the probe. ``samples`` are dicts with key, size, rps, p50_ms, p99_ms, errors; ``probes``
     maps size → key → probe figures."""
-    grouped = {}
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for sample in samples:
         grouped.setdefault(sample["key"], {}).setdefault(sample["size"], []).append(sample)
-    summary = {}
+    summary: Summary = {}
     for key, by_size in grouped.items():
         summary[key] = {}
         for size, runs in by_size.items():
@@ -32,14 +40,14 @@ def summarise(samples, probes):
                 "queries": probe.get("queries"),
                 "inprocess_ms": probe.get("inprocess_ms"),
             }
-    for key, by_size in summary.items():
-        for size, figures in by_size.items():
+    for key, figures_by_size in summary.items():
+        for size, figures in figures_by_size.items():
             ceiling = summary.get(CEILING, {}).get(size, {}).get("rps")
             figures["ceiling_pct"] = 100 * figures["rps"] / ceiling if ceiling else None
     return summary
 
 
-def p50_growth(summary, small, large):
+def p50_growth(summary: Summary, small: str, large: str) -> dict[str, float]:
     """Per endpoint: p50 at the large size over p50 at the small one (1.0 = flat)."""
     return {
         key: by_size[large]["p50_ms"] / by_size[small]["p50_ms"]
@@ -51,11 +59,11 @@ def p50_growth(summary, small, large):
     }
 
 
-def number(value, digits=1):
+def number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
-def markdown(summary, sizes, meta):
+def markdown(summary: Summary, sizes: list[str], meta: dict[str, Any]) -> str:
     """The results table, one row per endpoint, a column group per data size."""
     head = ["endpoint"]
     for size in sizes:
@@ -100,7 +108,7 @@ def markdown(summary, sizes, meta):
     return "\n".join(lines) + "\n"
 
 
-def plot(summary, sizes, path, title):
+def plot(summary: Summary, sizes: list[str], path: Path, title: str) -> None:
     """Horizontal bars: req/s per endpoint at each size, the /healthz ceiling as lines."""
     import matplotlib
 

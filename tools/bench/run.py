@@ -28,7 +28,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import report
@@ -61,19 +63,19 @@ INTERFACES = {
 }
 
 
-def size_label(size):
+def size_label(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
-def _graphql(query, variables):
+def _graphql(query: str, variables: dict[str, Any]) -> str:
     return json.dumps({"query": query, "variables": variables}, separators=(",", ":"))
 
 
-def plan(facts):
+def plan(facts: dict[str, Any]) -> list[wrk.Endpoint]:
     """Every endpoint the bench drives at one data size, as dicts with a ``key`` that is the same
     at every size (the path is not: the last page and the newest post differ)."""
     last_page = -(-facts["posts"] // PAGE_SIZE)
-    lists = {
+    lists: dict[str, dict[str, Any]] = {
         "list": {},
         "last page": {"page": last_page},
         "search": {"search": facts["search"]},
@@ -83,7 +85,7 @@ def plan(facts):
         "web": {"Cookie": f"sessionid={facts['sessionid']}"},
         "api": {"Authorization": f"Bearer {facts['access']}"},
     }
-    endpoints = [{"key": report.CEILING, "method": "GET", "path": "/healthz"}]
+    endpoints: list[wrk.Endpoint] = [{"key": report.CEILING, "method": "GET", "path": "/healthz"}]
     for interface, prefix in INTERFACES.items():
         for kind, params in lists.items():
             if interface == "graphql":
@@ -115,12 +117,12 @@ def plan(facts):
     return endpoints
 
 
-def database_url(base, size):
+def database_url(base: str, size: int) -> str:
     parts = urlsplit(base)
     return urlunsplit(parts._replace(path=f"{parts.path}_{size_label(size)}"))
 
 
-def recreate_database(url):
+def recreate_database(url: str) -> None:
     """Drop and create the database ``url`` names, through the server's ``postgres`` database."""
     import psycopg2
 
@@ -134,7 +136,7 @@ def recreate_database(url):
     admin.close()
 
 
-def server_env(workdir, database, redis_url):
+def server_env(workdir: Path, database: str, redis_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "ENV_FILE": "",
@@ -154,7 +156,7 @@ def server_env(workdir, database, redis_url):
     }
 
 
-def redis_url_for(base, offset):
+def redis_url_for(base: str, offset: int) -> str:
     """One Redis database per data size (``base``'s number plus ``offset``): servers of two
     sizes must not share cached counts or sessions."""
     parts = urlsplit(base)
@@ -162,13 +164,13 @@ def redis_url_for(base, offset):
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
-def flush_redis(url):
+def flush_redis(url: str) -> None:
     import redis
 
     redis.Redis.from_url(url).flushdb()
 
 
-def in_app(app_dir, env, *args, timeout=900):
+def in_app(app_dir: Path, env: dict[str, str], *args: str | Path, timeout: float = 900) -> str:
     completed = subprocess.run(
         [sys.executable, *map(str, args)],
         cwd=app_dir,
@@ -178,11 +180,11 @@ def in_app(app_dir, env, *args, timeout=900):
         timeout=timeout,
     )
     if completed.returncode:
-        sys.exit(f"{' '.join(args)} failed in {app_dir}:\n{completed.stderr}")
+        sys.exit(f"{' '.join(map(str, args))} failed in {app_dir}:\n{completed.stderr}")
     return completed.stdout
 
 
-def wait_until_up(url, timeout=60):
+def wait_until_up(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -194,7 +196,7 @@ def wait_until_up(url, timeout=60):
             time.sleep(0.2)
 
 
-def warm_up(url, endpoints, times=5):
+def warm_up(url: str, endpoints: list[wrk.Endpoint], times: int = 5) -> None:
     """A few requests per endpoint so that every worker has its templates and connections."""
     for endpoint in endpoints:
         for _ in range(times):
@@ -208,7 +210,7 @@ def warm_up(url, endpoints, times=5):
                 response.read()
 
 
-def machine():
+def machine() -> str:
     model = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -222,11 +224,11 @@ def machine():
     )
 
 
-def load():
+def load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def arguments(argv):
+def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one short round (CI)")
     parser.add_argument(
@@ -248,7 +250,15 @@ def arguments(argv):
     return options
 
 
-def start_server(options, env, label, workdir, port):
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+
+
+def start_server(
+    options: argparse.Namespace, env: dict[str, str], label: str, workdir: Path, port: int
+) -> tuple[Server, list[wrk.Endpoint], dict[str, dict[str, Any]]]:
     """Seed the database of one size, probe it in-process, serve it with gunicorn."""
     size = int(env["BENCH_SIZE"])
     print(f"[{label}] seeding {env['DATABASE_URL']} with {size:,} posts", flush=True)
@@ -267,7 +277,7 @@ def start_server(options, env, label, workdir, port):
     plan_file.write_text(json.dumps(endpoints))
     repeat = "3" if options.quick else "20"
     probe = in_app(options.app_dir, env, str(HERE / "inprocess.py"), "probe", plan_file, repeat)
-    probes = json.loads(probe)
+    probes: dict[str, dict[str, Any]] = json.loads(probe)
     broken = {
         key: figures["status"] for key, figures in probes.items() if figures["status"] != 200
     }
@@ -283,16 +293,20 @@ def start_server(options, env, label, workdir, port):
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server.url = url
     wait_until_up(url)
     warm_up(url, endpoints)
-    return server, endpoints, probes
+    return Server(server, url), endpoints, probes
 
 
-def drive(options, servers, plans, workdir):
+def drive(
+    options: argparse.Namespace,
+    servers: dict[str, Server],
+    plans: dict[str, list[wrk.Endpoint]],
+    workdir: Path,
+) -> list[dict[str, Any]]:
     """Rounds of wrk runs, interleaving endpoints and sizes so that a passing disturbance on the
     machine spreads over all of them instead of spoiling one."""
-    samples = []
+    samples: list[dict[str, Any]] = []
     labels = list(plans)
     for round_number in range(options.rounds):
         for index in range(len(plans[labels[0]])):
@@ -324,13 +338,13 @@ def drive(options, servers, plans, workdir):
     return samples
 
 
-def stop_cleanly_on_sigterm():
+def stop_cleanly_on_sigterm() -> None:
     """A SIGTERM (a CI timeout, ``kill``) ends the run through its ``finally``: the gunicorn
     servers it started stop with it instead of serving on, orphaned."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     options = arguments(argv)
     stop_cleanly_on_sigterm()
     if not shutil.which("wrk"):
@@ -344,7 +358,9 @@ def main(argv):
         print(f"WARNING: load average {load()} on {cores} CPUs: the figures will be noisy.")
     labels = [size_label(size) for size in options.sizes]
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    servers, plans, probes = {}, {}, {}
+    servers: dict[str, Server] = {}
+    plans: dict[str, list[wrk.Endpoint]] = {}
+    probes: dict[str, dict[str, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="ublog-bench-") as tmp:
         workdir = Path(tmp)
         try:
@@ -359,8 +375,8 @@ def main(argv):
             samples = drive(options, servers, plans, workdir)
         finally:
             for server in servers.values():
-                server.terminate()
-                server.wait(timeout=30)
+                server.process.terminate()
+                server.process.wait(timeout=30)
     load_after = os.getloadavg()
     meta = {
         "mode": "quick" if options.quick else "full",
@@ -379,7 +395,13 @@ def main(argv):
     return 0
 
 
-def write_results(out, samples, probes, labels, meta):
+def write_results(
+    out: Path,
+    samples: list[dict[str, Any]],
+    probes: dict[str, dict[str, dict[str, Any]]],
+    labels: list[str],
+    meta: dict[str, Any],
+) -> None:
     summary = report.summarise(samples, probes)
     out.mkdir(parents=True, exist_ok=True)
     table = report.markdown(summary, labels, meta)

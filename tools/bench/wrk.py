@@ -2,12 +2,19 @@
 
 import re
 import subprocess
+from pathlib import Path
+from typing import Any
+
+# An endpoint of the plan (run.py): method, path, and optionally body and headers.
+Endpoint = dict[str, Any]
+# What one run measured: rps, p50_ms, p99_ms (None when nothing answered), requests, errors...
+Figures = dict[str, Any]
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _DURATION = re.compile(r"^([\d.]+)(us|ms|s|m|h)$")
 
 
-def duration_ms(text):
+def duration_ms(text: str) -> float:
     """``"1.25ms"`` → 1.25, ``"830.00us"`` → 0.83, ``"1.02s"`` → 1020.0."""
     match = _DURATION.match(text.strip())
     if not match:
@@ -15,9 +22,9 @@ def duration_ms(text):
     return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
-def parse(output):
+def parse(output: str) -> Figures:
     """The figures of one ``wrk --latency`` run: req/s, p50/p99 in ms, requests, errors."""
-    result = {"requests": 0, "errors": 0, "non_2xx_3xx": 0, "socket_errors": 0}
+    result: Figures = {"requests": 0, "errors": 0, "non_2xx_3xx": 0, "socket_errors": 0}
     for line in output.splitlines():
         line = line.strip()
         if line.startswith("Requests/sec:"):
@@ -41,7 +48,7 @@ def parse(output):
     return result
 
 
-def lua_script(endpoint):
+def lua_script(endpoint: Endpoint) -> str | None:
     """A wrk script sending ``endpoint``'s method, body and headers; None for a plain GET (its
     headers go on the command line)."""
     if endpoint["method"] == "GET":
@@ -52,7 +59,15 @@ def lua_script(endpoint):
     return "\n".join(lines) + "\n"
 
 
-def command(url, endpoint, *, threads, connections, duration, script_path=None):
+def command(
+    url: str,
+    endpoint: Endpoint,
+    *,
+    threads: int,
+    connections: int,
+    duration: int,
+    script_path: Path | None = None,
+) -> list[str]:
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     if script_path:
         args += ["-s", str(script_path)]
@@ -62,6 +77,6 @@ def command(url, endpoint, *, threads, connections, duration, script_path=None):
     return args + [url + endpoint["path"]]
 
 
-def run(args, timeout):
+def run(args: list[str], timeout: float) -> Figures:
     completed = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=True)
     return parse(completed.stdout)

@@ -21,7 +21,9 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 import psycopg2
 import requests
@@ -49,7 +51,13 @@ TIMEOUT = 15  # per HTTP request
 SUITE_BUDGET = 600  # seconds; past this everything is stopped and the run fails
 
 
-def wait_until(condition, timeout, interval=0.2):
+class Check(Protocol):
+    """Records one expectation of a case: ``check("what", ok, detail)``."""
+
+    def __call__(self, what: str, ok: bool, detail: object = "") -> None: ...
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -62,11 +70,11 @@ class Client:
     """HTTP against gunicorn. Production cookies are Secure, which a client keeps off plain
     HTTP, so the session and CSRF cookies are carried by hand."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.http = requests.Session()
-        self.cookies = {}
+        self.cookies: dict[str, str] = {}
 
-    def request(self, method, path, **kwargs):
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = kwargs.pop("headers", {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -79,12 +87,17 @@ class Client:
                 self.cookies[name] = match.group(1)
         return response
 
-    def web_form(self, path, fields):
+    def web_form(self, path: str, fields: dict[str, str]) -> requests.Response:
         page = self.request("GET", path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        if match is None:
+            raise RuntimeError(f"{path} shows no form with a CSRF token")
+        token = match.group(1)
         return self.request("POST", path, data={"csrfmiddlewaretoken": token, **fields})
 
-    def graphql(self, query, variables=None, token=None):
+    def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.request(
             "POST",
@@ -93,24 +106,26 @@ class Client:
             headers=headers,
         )
 
-    def token(self, email):
+    def token(self, email: str) -> str:
         response = self.request("POST", "/api/token/", json={"email": email, "password": PASSWORD})
         response.raise_for_status()
-        return response.json()["access"]
+        access: str = response.json()["access"]
+        return access
 
 
 class Suite:
-    def __init__(self, tmp, app_dir):
+    def __init__(self, tmp: Path, app_dir: Path) -> None:
         self.tmp, self.app_dir = tmp, app_dir
         self.env = app_environment(tmp, DATABASE)
         self.pg = PostgreSQL(tmp)
         self.smtp = SMTP()
         self.services = app_services(tmp, self.env, app_dir)
-        self.started = []
+        # What start() started, each with a stop(), stopped in reverse order.
+        self.started: list[Any] = []
 
     # --- Setting up and tearing down --------------------------------------------------------
 
-    def manage(self, *args):
+    def manage(self, *args: str) -> None:
         subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=self.app_dir,
@@ -121,7 +136,7 @@ class Suite:
             timeout=300,
         )
 
-    def start(self):
+    def start(self) -> None:
         busy = [p for p in (PG_PORT, REDIS_PORT, SMTP_PORT, WEB_PORT) if not port_is_free(p)]
         if busy:
             raise RuntimeError(f"ports already in use: {busy} (another run still going?)")
@@ -139,18 +154,18 @@ class Suite:
         self.wait_for_web()
         self.wait_for_worker()
 
-    def stop(self):
+    def stop(self) -> None:
         for service in reversed(self.started):
             try:
                 service.stop()
             except Exception:  # keep stopping the others
                 traceback.print_exc()
 
-    def wait_for_worker(self, timeout=60):
+    def wait_for_worker(self, timeout: float = 60) -> None:
         log = self.services["worker"].log_path
         wait_until(lambda: "ready." in log.read_text(errors="replace"), timeout)
 
-    def sql(self, query, *params):
+    def sql(self, query: str, *params: object) -> list[tuple[Any, ...]]:
         with (
             psycopg2.connect(
                 host="127.0.0.1", port=PG_PORT, user="postgres", dbname=DATABASE
@@ -158,17 +173,18 @@ class Suite:
             connection.cursor() as cursor,
         ):
             cursor.execute(query, params)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
 
-    def restart_web(self):
+    def restart_web(self) -> None:
         self.services["web"].stop()
         self.services["web"].start()
         self.wait_for_web()
 
-    def wait_for_web(self, timeout=120):
+    def wait_for_web(self, timeout: float = 120) -> None:
         """gunicorn listens before its workers have imported Django: wait for an answer."""
 
-        def answers():
+        def answers() -> bool:
             try:
                 return Client().request("GET", "/healthz").status_code == 200
             except requests.RequestException:
@@ -177,24 +193,24 @@ class Suite:
         if not wait_until(answers, timeout, interval=0.5):
             raise TimeoutError("gunicorn never answered /healthz")
 
-    def email_arrives(self, address, timeout):
+    def email_arrives(self, address: str, timeout: float) -> bool:
         return wait_until(lambda: address in self.smtp.inbox.recipients(), timeout)
 
-    def signup_rest(self, client, email):
+    def signup_rest(self, client: Client, email: str) -> requests.Response:
         return client.request(
             "POST", "/api/auth/signup/", json={"email": email, "password": PASSWORD}
         )
 
     # --- The cases ---------------------------------------------------------------------------
 
-    def case_redis_killed(self, check):
+    def case_redis_killed(self, check: Check) -> None:
         """Redis killed: pages and APIs keep serving; signups made meanwhile get their email
         once Redis is back, though the web process that took them was restarted."""
         client = Client()
         owner_token = client.token("owner@example.com")
         self.services["redis"].kill()
 
-        answers = {
+        answers: dict[str, object] = {
             "web list": client.request("GET", "/mtv/fbv/posts/").status_code,
             "REST list": client.request("GET", "/api/drf/fbv/posts/").status_code,
             "GraphQL list": client.graphql("{ posts { count } }").status_code,
@@ -236,7 +252,7 @@ class Suite:
                 self.email_arrives(f"{email}@example.com", timeout=60),
             )
 
-    def case_smtp_down(self, check):
+    def case_smtp_down(self, check: Check) -> None:
         """SMTP down: the email task retries with backoff and delivers once the server is
         back."""
         client = Client()
@@ -257,19 +273,21 @@ class Suite:
             self.email_arrives("smtp-down@example.com", timeout=90),
         )
 
-    def case_postgresql_restart(self, check):
+    def case_postgresql_restart(self, check: Check) -> None:
         """PostgreSQL restarted under load: the app recovers by itself (same worker
         processes), with at most one failed request per worker."""
         web = self.services["web"]
         workers_before = sorted(children(web.pid))
         post_id = self.sql("SELECT id FROM posts_post ORDER BY id LIMIT 1")[0][0]
         paths = ["/api/drf/fbv/posts/", "/mtv/cbv/posts/", f"/api/drf/cbv/posts/{post_id}/"]
-        results, stop = [], threading.Event()
+        results: list[tuple[float, str, int | str]] = []
+        stop = threading.Event()
 
-        def load():
+        def load() -> None:
             client = Client()
             while not stop.is_set():
                 path = random.choice(paths)
+                status: int | str
                 try:
                     status = client.request("GET", path).status_code
                 except requests.RequestException as error:
@@ -308,7 +326,7 @@ class Suite:
             status == 202 and self.email_arrives("after-restart@example.com", timeout=60),
         )
 
-    def case_worker_killed(self, check):
+    def case_worker_killed(self, check: Check) -> None:
         """A Celery worker process killed (SIGKILL) mid-task: the task runs again."""
         worker = self.services["worker"]
         [child] = children(worker.pid)
@@ -323,26 +341,30 @@ class Suite:
             worker.log_tail(5),
         )
 
-    def case_like_delete_race(self, check):
+    def case_like_delete_race(self, check: Check) -> None:
         """16 clients liking and unliking one post while its owner deletes it, and another
         post nobody deletes: no 500, the delete succeeds, late likes are 404, counts equal
         rows."""
         client = Client()
         owner = client.token("owner@example.com")
         tokens = [client.token(f"liker{number}@example.com") for number in range(16)]
-        statuses, rounds = [], 3
+        statuses: list[int | str] = []
+        rounds = 3
         for _ in range(rounds):
             doomed = self.create_post(client, owner, "doomed")
             kept = self.create_post(client, owner, "kept")
             stop = threading.Event()
 
-            def like_and_unlike(token, doomed=doomed, kept=kept, stop=stop):
+            def like_and_unlike(
+                token: str, doomed: int = doomed, kept: int = kept, stop: threading.Event = stop
+            ) -> None:
                 liker = Client()
                 flavour = random.choice(["fbv", "cbv"])
                 while not stop.is_set():
                     post_id = random.choice([doomed, kept])
                     method = random.choice(["POST", "DELETE"])
                     path = f"/api/drf/{flavour}/posts/{post_id}/like/"
+                    status: int | str
                     try:
                         status = liker.request(
                             method, path, headers={"Authorization": f"Bearer {token}"}
@@ -379,7 +401,7 @@ class Suite:
         check(f"no 500 in {len(statuses)} likes and unlikes", not errors, summary)
         check("late likes get 404", 404 in statuses, summary)
 
-    def create_post(self, client, token, body):
+    def create_post(self, client: Client, token: str, body: str) -> int:
         response = client.request(
             "POST",
             "/api/drf/fbv/posts/",
@@ -387,7 +409,8 @@ class Suite:
             headers={"Authorization": f"Bearer {token}"},
         )
         response.raise_for_status()
-        return response.json()["id"]
+        post_id: int = response.json()["id"]
+        return post_id
 
 
 SEED = f"""
@@ -408,7 +431,7 @@ CASES = {
 }
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, default=ROOT / "app")
     parser.add_argument("--only", nargs="*", choices=sorted(CASES), default=list(CASES))
@@ -418,9 +441,11 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="ublog-faults-"))
     tmp.chmod(0o755)  # the postgres user must reach its data folder inside
     suite = Suite(tmp, options.app.resolve())
-    failed, table, began = [], [], time.monotonic()
+    failed: list[str] = []
+    table: list[tuple[str, bool, float]] = []
+    began = time.monotonic()
 
-    def out_of_time():  # a hung case must not hang CI: stop everything and fail
+    def out_of_time() -> None:  # a hung case must not hang CI: stop everything and fail
         print(f"\nFAILED: the suite ran past its {SUITE_BUDGET} s budget", flush=True)
         suite.stop()
         os._exit(2)
@@ -432,10 +457,10 @@ def main():
         suite.start()
         for name in options.only:
             case = CASES[name]
-            print(f"\n=== {name}: {case.__doc__.split(':')[0].strip()}", flush=True)
+            print(f"\n=== {name}: {(case.__doc__ or name).split(':')[0].strip()}", flush=True)
             started = time.monotonic()
 
-            def check(what, ok, detail=""):
+            def check(what: str, ok: bool, detail: object = "") -> None:
                 print(
                     f"  {'PASS' if ok else 'FAIL'}  {what}" + (f"  [{detail}]" if detail else "")
                 )

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import Envelope, Session
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT, REDIS_PORT, SMTP_PORT, WEB_PORT = 55432, 56379, 8550, 8551
@@ -27,11 +29,16 @@ PG_BIN = Path(
 )
 
 
-def wait_for_port(port, timeout=30, process=None):
+def wait_for_port(
+    port: int,
+    timeout: float = 30,
+    process: subprocess.Popen[bytes] | None = None,
+    name: str = "the server",
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+            raise RuntimeError(f"{name} exited with {process.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
@@ -40,12 +47,12 @@ def wait_for_port(port, timeout=30, process=None):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def port_is_free(port):
+def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def children(pid):
+def children(pid: int) -> list[int]:
     """The direct children of ``pid`` (Linux /proc)."""
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -57,12 +64,20 @@ def children(pid):
 class Service:
     """One long-running subprocess, logging to ``<tmp>/<name>.log``."""
 
-    def __init__(self, name, args, tmp, env=None, cwd=None, port=None):
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        tmp: Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        port: int | None = None,
+    ) -> None:
         self.name, self.args, self.env, self.cwd, self.port = name, args, env, cwd, port
         self.log_path = tmp / f"{name}.log"
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self):
+    def start(self) -> "Service":
         log = open(self.log_path, "a")
         log.write(f"--- start {time.strftime('%H:%M:%S')}\n")
         log.flush()
@@ -76,19 +91,24 @@ class Service:
         )
         log.close()
         if self.port:
-            wait_for_port(self.port, process=self.process)
+            wait_for_port(self.port, process=self.process, name=self.name)
         return self
 
-    @property
-    def pid(self):
-        return self.process.pid
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was never started")
+        return self.process
 
-    def kill(self):
+    @property
+    def pid(self) -> int:
+        return self._started().pid
+
+    def kill(self) -> None:
         """SIGKILL the whole process group, as an OOM kill or a lost machine would."""
         self.signal_group(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        self._started().wait(timeout=10)
 
-    def stop(self, timeout=15):
+    def stop(self, timeout: float = 15) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.signal_group(signal.SIGTERM)
@@ -97,13 +117,13 @@ class Service:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def signal_group(self, signum):
+    def signal_group(self, signum: int) -> None:
         try:
-            os.killpg(self.process.pid, signum)
+            os.killpg(self.pid, signum)
         except ProcessLookupError:
             pass
 
-    def log_tail(self, lines=40):
+    def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
@@ -112,18 +132,18 @@ class PostgreSQL:
     """A throwaway cluster in ``<tmp>/pg``. initdb refuses to run as root, so as root every
     PostgreSQL command runs as the ``postgres`` user."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp: Path) -> None:
         self.data = tmp / "pg"
         self.log_path = tmp / "postgresql.log"
         self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.started = False
 
-    def run(self, *args):
+    def run(self, *args: str) -> None:
         subprocess.run(
             [*self.as_owner, *args], check=True, capture_output=True, text=True, timeout=120
         )
 
-    def start(self):
+    def start(self) -> "PostgreSQL":
         if not self.data.exists():
             self.data.mkdir()
             self.log_path.touch()
@@ -146,7 +166,7 @@ class PostgreSQL:
         wait_for_port(PG_PORT)
         return self
 
-    def pg_ctl(self, action, *extra):
+    def pg_ctl(self, action: str, *extra: str) -> None:
         options = (
             f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {self.data} -c fsync=off "
             "-c max_connections=100"
@@ -166,16 +186,16 @@ class PostgreSQL:
             *extra,
         )
 
-    def restart(self):
+    def restart(self) -> None:
         """A fast restart: connections are terminated, the server is back a moment later."""
         self.pg_ctl("restart", "-m", "fast")
 
-    def stop(self):
+    def stop(self) -> None:
         if self.started:
             self.run(str(PG_BIN / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate")
             self.started = False
 
-    def create_database(self, name):
+    def create_database(self, name: str) -> None:
         self.run(
             str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", name
         )
@@ -185,10 +205,11 @@ class Inbox:
     """An aiosmtpd handler: keeps what it accepts; ``hold`` makes it sit on the next message
     (the sender stays mid-task) until ``release`` is set, then refuse it."""
 
-    def __init__(self):
-        self.messages, self.hold, self.holding = [], False, False
+    def __init__(self) -> None:
+        self.messages: list[Envelope] = []
+        self.hold, self.holding = False, False
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
         if self.hold:
             self.hold, self.holding = False, True
             while self.holding:
@@ -197,30 +218,30 @@ class Inbox:
         self.messages.append(envelope)
         return "250 Message accepted"
 
-    def recipients(self):
+    def recipients(self) -> list[str]:
         return [rcpt for envelope in self.messages for rcpt in envelope.rcpt_tos]
 
 
 class SMTP:
     """The inbox on a fixed port, stoppable (connections refused) and restartable."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.inbox = Inbox()
-        self.controller = None
+        self.controller: Controller | None = None
 
-    def start(self):
+    def start(self) -> "SMTP":
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=SMTP_PORT)
         self.controller.start()
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         if self.controller is not None:
             self.inbox.holding = False
             self.controller.stop()
             self.controller = None
 
 
-def app_environment(tmp, database):
+def app_environment(tmp: Path, database: str) -> dict[str, str]:
     """Production settings against the suite's own services."""
     environment = {
         key: value
@@ -253,7 +274,7 @@ def app_environment(tmp, database):
     return environment
 
 
-def app_services(tmp, env, app_dir):
+def app_services(tmp: Path, env: dict[str, str], app_dir: Path) -> dict[str, Service]:
     bin_dir = Path(sys.executable).parent
     celery = [str(bin_dir / "celery"), "-A", "config"]
     return {

@@ -8,8 +8,11 @@ query that was running when the server went away fails, and Django closes that c
 the end of the request (docs/decisions.md, "PostgreSQL restarts").
 """
 
+from __future__ import annotations
+
 import logging
 import time
+from typing import Any
 
 from django.db.backends.postgresql import base
 
@@ -19,7 +22,7 @@ FIRST_DELAY, MAX_DELAY = 0.1, 1.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_new_connection(self, conn_params):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         deadline = time.monotonic() + self.settings_dict.get("CONNECT_RETRY_SECONDS", 0)
         delay = FIRST_DELAY
         while True:

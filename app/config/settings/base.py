@@ -4,9 +4,13 @@ With no variable set, μblog runs on embedded services: SQLite, a local-memory c
 Celery and console email. `.env.example` documents every variable read here.
 """
 
+from __future__ import annotations
+
 import tempfile
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -118,7 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise ------------------
 
 
-def redis_cache(url):
+def redis_cache(url: str) -> dict[str, Any]:
     """The one cache layer (throttle counters, sessions): Redis that fails open. A Redis error is
     logged (logger ``django_redis.cache``) and taken as a miss, so an outage makes throttles
     let requests through and cached sessions fall back to the database, never a 500."""
@@ -236,7 +240,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(REPO_DIR / "media"))
 # Django serves uploads itself only where nothing else does (local runs; S3 in production).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -266,7 +270,7 @@ AXES_VERBOSE = False
 # with django-csp's @csp_update, scoped to that view.
 
 
-def content_security_policy(*, media_origins=()):
+def content_security_policy(*, media_origins: Sequence[str] = ()) -> dict[str, Any]:
     """The policy of every response; ``media_origins`` are the hosts uploads are shown from
     when they are not served by μblog (production.py: the S3 bucket)."""
     return {

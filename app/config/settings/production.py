@@ -40,7 +40,7 @@ X_FRAME_OPTIONS = "DENY"
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 
 
-def s3_media_origins(bucket, endpoint_url, region_name):
+def s3_media_origins(bucket: str, endpoint_url: str | None, region_name: str | None) -> list[str]:
     """Where browsers fetch uploads from: the pre-signed URLs django-storages makes point at the
     endpoint (path style), or at the bucket's own host on AWS, which S3 may redirect to the
     bucket's regional host."""

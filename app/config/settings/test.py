@@ -18,3 +18,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }  # noqa: F405,E501
 WHITENOISE_AUTOREFRESH = True
+# Each test process keeps its cache keys under a prefix of its own, unique among the processes
+# alive on the machine, and clears only those (tests/isolation.py): pytest-xdist workers and
+# concurrent runs sharing a Redis database never see or flush each other's throttle counters.
+CACHES["default"]["KEY_PREFIX"] = f"test:{os.getpid()}"  # noqa: F405

@@ -4,7 +4,9 @@ Every interface calls these; errors are Django ``ValidationError``s keyed by fie
 interface renders its own way (form errors, DRF's ``{"field": [...]}``, GraphQL errors).
 """
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -32,13 +34,15 @@ class ActivationError(Exception):
         "already_active": "This account is already active. You can log in.",
     }
 
-    def __init__(self, code):
+    def __init__(self, code: str) -> None:
         self.code = code
         super().__init__(self.messages[code])
 
 
-def _clean_signup(*, email, password, display_name):
-    errors = {}
+def _clean_signup(
+    *, email: str | None, password: str | None, display_name: str | None
+) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
     email = User.objects.normalize_email((email or "").strip())
     try:
         validate_email(email)
@@ -65,11 +69,13 @@ def _clean_signup(*, email, password, display_name):
 SIGNUP_ACCEPTED = "Check your email for a link to finish signing up."
 
 
-def _account_with_email(email):
+def _account_with_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
 
 
-def user_signup(*, email, password, display_name=""):
+def user_signup(
+    *, email: str | None, password: str | None, display_name: str | None = ""
+) -> User | None:
     """Create an inactive account and email its activation link once the row is committed.
 
     If the address already has an account, nothing is created and its owner is emailed instead
@@ -86,6 +92,8 @@ def user_signup(*, email, password, display_name=""):
                 _schedule_activation_email(user)
         except IntegrityError:  # a concurrent signup with the same address won the race
             existing = _account_with_email(email)
+            if existing is None:  # ...and its account is gone already: nobody to tell
+                return None
         else:
             return user
     if existing.is_active or existing.activated_at is not None:
@@ -100,17 +108,17 @@ ACTIVATION_EMAIL_TASK = "domain.accounts.tasks.send_activation_email"
 EXISTING_ACCOUNT_EMAIL_TASK = "domain.accounts.tasks.send_existing_account_email"
 
 
-def _schedule_activation_email(user):
+def _schedule_activation_email(user: User) -> None:
     # Through the outbox, in the signup's transaction: a broker outage delays the email (the
     # drain queues it once the broker is back), it never loses it.
     outbox_enqueue(ACTIVATION_EMAIL_TASK, user.pk)
 
 
-def _schedule_existing_account_email(user):
+def _schedule_existing_account_email(user: User) -> None:
     outbox_enqueue(EXISTING_ACCOUNT_EMAIL_TASK, user.pk)
 
 
-def existing_account_email_send(*, user):
+def existing_account_email_send(*, user: User) -> None:
     """Tell an account's owner that someone tried to sign up with their address (the task
     calls this): signup answers everybody alike, so this is how the owner learns it."""
     context = {"user": user, "login_link": settings.SITE_URL + resolve_url(settings.LOGIN_URL)}
@@ -122,13 +130,13 @@ def existing_account_email_send(*, user):
     )
 
 
-def activation_link(user):
+def activation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = settings.ACTIVATION_URL.format(uidb64=uidb64, token=activation_token.make_token(user))
-    return settings.SITE_URL + path
+    return f"{settings.SITE_URL}{path}"
 
 
-def activation_email_send(*, user):
+def activation_email_send(*, user: User) -> None:
     """Send the activation email now (the Celery task calls this)."""
     context = {"user": user, "link": activation_link(user)}
     send_mail(
@@ -139,7 +147,7 @@ def activation_email_send(*, user):
     )
 
 
-def user_activate(*, uidb64, token):
+def user_activate(*, uidb64: str | None, token: str | None) -> User:
     """Activate the account a link names. Tampered, expired and reused links raise."""
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64 or ""))))
@@ -155,7 +163,7 @@ def user_activate(*, uidb64, token):
     return user
 
 
-def user_resend_activation(*, email):
+def user_resend_activation(*, email: str | None) -> User | None:
     """Send a new link if an inactive account has this address; silent otherwise,
     so the form never reveals which addresses have accounts."""
     user = User.objects.filter(
@@ -166,7 +174,7 @@ def user_resend_activation(*, email):
     return user
 
 
-def user_purge_unactivated(*, now=None):
+def user_purge_unactivated(*, now: datetime | None = None) -> int:
     """Delete accounts never activated within ``ACCOUNT_PURGE_AFTER_DAYS``; returns the count."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ACCOUNT_PURGE_AFTER_DAYS)
     stale = User.objects.filter(

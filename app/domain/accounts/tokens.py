@@ -4,14 +4,18 @@ Hashing ``is_active`` into the token makes a link single-use: once the account i
 same token no longer validates. Expiry comes from ``PASSWORD_RESET_TIMEOUT``.
 """
 
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "domain.accounts.tokens.ActivationTokenGenerator"
 
-    def _make_hash_value(self, user, timestamp):
-        return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
+    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+        email = getattr(user, user.get_email_field_name())
+        return f"{user.pk}{user.password}{user.is_active}{timestamp}{email}"
 
 
 activation_token = ActivationTokenGenerator()

@@ -1,5 +1,7 @@
 """A task to hand to Celery, recorded in the transaction of the change that needs it."""
 
+from __future__ import annotations
+
 from django.db import models
 
 
@@ -20,6 +22,6 @@ class OutboxMessage(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         state = "queued" if self.queued_at else "pending"
         return f"{self.task}{tuple(self.args)} ({state})"

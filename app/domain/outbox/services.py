@@ -11,8 +11,11 @@ Delivery is at least once from here on: the broker keeps the message until a wor
 acknowledges it after running it (``CELERY_TASK_ACKS_LATE``), so tasks must be idempotent.
 """
 
+from __future__ import annotations
+
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
@@ -27,7 +30,7 @@ logger = logging.getLogger(__name__)
 KEEP_QUEUED = timedelta(days=1)
 
 
-def outbox_enqueue(task_name, *args):
+def outbox_enqueue(task_name: str, *args: Any) -> OutboxMessage:
     """Record the Celery task named ``task_name`` (its module and function: services name the
     tasks that call them, and never import them) with ``args`` in the current transaction, and
     queue it once that commits. An unknown name raises ``LookupError`` here, not later in a
@@ -42,7 +45,7 @@ def outbox_enqueue(task_name, *args):
     return message
 
 
-def outbox_dispatch(*, message_id):
+def outbox_dispatch(*, message_id: int) -> bool:
     """Queue one recorded task unless it is queued already (or being queued); True if this call
     queued it. Broker errors propagate and leave the row pending."""
     with transaction.atomic():
@@ -59,7 +62,7 @@ def outbox_dispatch(*, message_id):
     return True
 
 
-def outbox_drain(*, batch=500, now=None):
+def outbox_drain(*, batch: int = 500, now: datetime | None = None) -> int:
     """Queue the pending tasks, oldest first, and forget those queued long ago; returns how many
     this call queued. Stops at the first broker error: the next drain tries again."""
     now = now or timezone.now()

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,7 @@ class PostsConfig(AppConfig):
     label = "posts"
     verbose_name = "Posts"
 
-    def ready(self):
+    def ready(self) -> None:
         # Registers the Celery tasks, which the services queue by name (Celery's autodiscovery
         # imports them only in a worker): a web process must know them too.
         from . import signals  # noqa: F401 (connects the receivers)

@@ -1,16 +1,19 @@
 """Image checks and thumbnails, with Pillow. An upload is trusted only after Pillow decodes it."""
 
+from __future__ import annotations
+
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
 
-def validate_post_image(upload):
+def validate_post_image(upload: File[Any]) -> str | None:
     """Raise ValidationError unless ``upload`` is a real JPEG/PNG/GIF/WebP within the limits."""
     max_bytes = settings.POST_IMAGE_MAX_BYTES
     if upload.size > max_bytes:
@@ -45,11 +48,11 @@ def validate_post_image(upload):
     return image_format
 
 
-def make_thumbnail(image_file):
+def make_thumbnail(image_file: File[Any]) -> ContentFile[bytes]:
     """Return a ContentFile holding a JPEG thumbnail of ``image_file`` (an opened image field)."""
     image_file.open("rb")
-    with Image.open(image_file) as image:
-        image = image.convert("RGB")
+    with Image.open(image_file) as original:
+        image = original.convert("RGB")
         image.thumbnail(settings.POST_THUMBNAIL_SIZE)
         buffer = BytesIO()
         image.save(buffer, format="JPEG", quality=85)

@@ -1,5 +1,7 @@
 """Posts and likes. Invariants the database can hold, it holds (lengths, one like per user)."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -56,7 +58,10 @@ class Post(models.Model):
             ),
         ]
 
-    def __str__(self):
+    # Set by the selectors (an annotation) and the services: whether the viewer likes the post.
+    liked: bool
+
+    def __str__(self) -> str:
         return self.body[:40]
 
 
@@ -76,5 +81,5 @@ class Like(models.Model):
             models.UniqueConstraint(fields=["user", "post"], name="like_once_per_user_and_post"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} likes {self.post_id}"

@@ -6,17 +6,22 @@ posts is kept in the cache between writes, and a deep page is found from the nea
 ordering index, through the index alone.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.utils.functional import cached_property
+
+from domain.accounts.models import Visitor
 
 from .models import Like, Post
 from .permissions import is_member
@@ -25,12 +30,14 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def _with_viewer_state(queryset, viewer):
+def _with_viewer_state(queryset: QuerySet[Post], viewer: Visitor) -> QuerySet[Post]:
     if is_member(viewer):
-        liked = Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer))
+        liked: Exists | Value = Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer))
     else:
         liked = Value(False, output_field=BooleanField())
-    return queryset.select_related("author").annotate(liked=liked)
+    # Post declares ``liked`` (services set it on posts they return); the plugin takes that
+    # declaration for a clash with this annotation, which Django itself accepts.
+    return queryset.select_related("author").annotate(liked=liked)  # type: ignore[no-redef]
 
 
 # ASCII digits only: Python's int() also reads "٣" (Arabic-Indic three) as 3, so an id written
@@ -38,7 +45,7 @@ def _with_viewer_state(queryset, viewer):
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
-def _whole_number(value):
+def _whole_number(value: object) -> int:
     """``value`` (an int, or a string of ASCII digits) as an int; ValueError otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -47,21 +54,23 @@ def _whole_number(value):
     raise ValueError(f"Not a whole number: {value!r}")
 
 
-def _parse_id(value, field):
+def _parse_id(value: object, field: str) -> int:
     try:
         return _whole_number(value)
     except ValueError:
         raise ValidationError({field: ["Enter a whole number."]})
 
 
-def _storable_id(value):
+def _storable_id(value: int) -> bool:
     """Whether the database can hold ``value`` as a key: a bigger one names no row, and
     SQLite raises OverflowError (PostgreSQL an error) if asked."""
     low, high = connection.ops.integer_field_range(Post._meta.pk.get_internal_type())
     return low <= value <= high
 
 
-def post_list(*, viewer=None, search=None, author=None):
+def post_list(
+    *, viewer: Visitor = None, search: str | None = None, author: object = None
+) -> QuerySet[Post]:
     """Posts newest first, optionally whose body contains ``search`` or by the ``author`` id."""
     queryset = Post.objects.all()
     if search:
@@ -75,15 +84,15 @@ def post_list(*, viewer=None, search=None, author=None):
     return _with_viewer_state(queryset, viewer)
 
 
-def post_get(*, post_id, viewer=None):
+def post_get(*, post_id: object, viewer: Visitor = None) -> Post:
     """One post with the viewer's state; ``Post.DoesNotExist`` for an unknown or malformed id."""
     try:
-        post_id = _whole_number(post_id)
+        key = _whole_number(post_id)
     except ValueError:
         raise Post.DoesNotExist(f"No post with id {post_id!r}.")
-    if not _storable_id(post_id):
-        raise Post.DoesNotExist(f"No post with id {post_id}.")
-    return _with_viewer_state(Post.objects.all(), viewer).get(pk=post_id)
+    if not _storable_id(key):
+        raise Post.DoesNotExist(f"No post with id {key}.")
+    return _with_viewer_state(Post.objects.all(), viewer).get(pk=key)
 
 
 # Counts live under keys named by a generation that every create, delete and change of a body
@@ -93,12 +102,12 @@ COUNT_GENERATION_KEY = "posts:count:generation"
 COUNT_TIMEOUT = 15 * 60
 
 
-def post_count_forget():
+def post_count_forget() -> None:
     """Start a new count generation: the next ``post_count`` of any list counts again."""
     cache.set(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def post_count(queryset=None):
+def post_count(queryset: QuerySet[Post] | None = None) -> int:
     """How many posts ``queryset`` (all of them by default) holds: from the cache, counted at
     most once per generation and filter. Without a cache (an outage of a fail-open one) it
     counts every time."""
@@ -114,14 +123,14 @@ def post_count(queryset=None):
     if generation is None:
         return queryset.count()
     key = f"posts:count:{generation}:{filters}"
-    count = cache.get(key)
+    count: int | None = cache.get(key)
     if count is None:
         count = queryset.count()
         cache.set(key, count, COUNT_TIMEOUT)
     return count
 
 
-def _filters_of(queryset):
+def _filters_of(queryset: QuerySet[Post]) -> str:
     """A name for the rows ``queryset`` selects: its WHERE clause and parameters, hashed. What
     it annotates (the viewer's like state) or how it orders does not change its count."""
     query = queryset.query
@@ -137,7 +146,7 @@ def _filters_of(queryset):
 DEFERRED_JOIN_OFFSET = 200
 
 
-def _has_row_subqueries(queryset):
+def _has_row_subqueries(queryset: QuerySet[Post]) -> bool:
     """Whether each row carries a subquery (a signed-in viewer's like state). Asked for with
     the page's LIMIT, PostgreSQL plans it for every row of the table and reads all of the
     viewer's likes into a hash (35,000 rows and 6 ms at 100,000 posts); asked for on the
@@ -145,25 +154,34 @@ def _has_row_subqueries(queryset):
     return any(isinstance(value, Exists) for value in queryset.query.annotations.values())
 
 
-class PostPaginator(Paginator):
+if TYPE_CHECKING:
+    _PaginatorOfPosts = Paginator[Post]
+else:  # Django's Paginator is generic only in its stubs
+    _PaginatorOfPosts = Paginator
+
+
+class PostPaginator(_PaginatorOfPosts):
     """Django's paginator (page numbers, count, next/previous) made flat in the table size:
     every count comes from ``post_count``, and a page past the middle is read from
     the other end of the ordering (newest-first reversed), so the last page is as cheap as the
     first. Every interface paginates with it."""
 
+    # Every caller hands it a queryset of posts (the base class accepts any sequence).
+    object_list: QuerySet[Post]
+
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return post_count(self.object_list)
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Post]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self._rows(bottom, top), number, self)
+        return Page(self._rows(bottom, top), number, self)
 
-    def _rows(self, bottom, top):
+    def _rows(self, bottom: int, top: int) -> list[Post]:
         queryset, count = self.object_list, self.count
         from_end = bottom > count - top
         if from_end:
@@ -178,7 +196,7 @@ class PostPaginator(Paginator):
 
 @dataclass(frozen=True)
 class PostPage:
-    posts: list
+    posts: list[Post]
     count: int
     number: int
     num_pages: int
@@ -186,7 +204,7 @@ class PostPage:
     has_previous: bool
 
     @classmethod
-    def of(cls, page):
+    def of(cls, page: Page[Post]) -> PostPage:
         """The summary of one page (Django's ``Page``) of a ``PostPaginator``: what
         ``post_page`` returns, and what a generic ``ListView`` builds from its own page."""
         return cls(
@@ -202,7 +220,7 @@ class PostPage:
 PAGE_SIZE_CHOICE = f"Choose a whole number between 1 and {MAX_PAGE_SIZE}."
 
 
-def page_size_clean(page_size=None):
+def page_size_clean(page_size: object = None) -> int:
     """The page size a client asked for, as a whole number from 1 to ``MAX_PAGE_SIZE``;
     ``None`` (not asked) is ``DEFAULT_PAGE_SIZE``. Every interface's page size goes through
     here, so the bounds and the message are the same everywhere."""
@@ -217,7 +235,7 @@ def page_size_clean(page_size=None):
     return size
 
 
-def _page_number(page):
+def _page_number(page: object) -> int:
     if page in (None, ""):
         return 1
     try:
@@ -226,7 +244,14 @@ def _page_number(page):
         raise PageNotAnInteger("That page number is not an integer")
 
 
-def post_page(*, viewer=None, search=None, author=None, page=1, page_size=None):
+def post_page(
+    *,
+    viewer: Visitor = None,
+    search: str | None = None,
+    author: object = None,
+    page: object = 1,
+    page_size: object = None,
+) -> PostPage:
     """One page of ``post_list`` (``page_size`` as ``page_size_clean`` reads it). Out-of-range
     page numbers raise ValidationError on ``page``."""
     page_size = page_size_clean(page_size)

@@ -4,10 +4,17 @@ Errors: ``ValidationError`` keyed by field for bad input, ``PermissionDenied`` w
 may not act. Interfaces map them to form errors, 400/403 responses or GraphQL errors.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 
+from domain.accounts.models import User, Visitor
 from domain.outbox.services import outbox_enqueue
 
 from .images import make_thumbnail, validate_post_image
@@ -15,7 +22,7 @@ from .models import BODY_MAX_LENGTH, Like, Post
 from .permissions import NOT_YOUR_POST, can_edit_post, can_like, is_member
 
 
-def _clean_body(body):
+def _clean_body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
         raise ValidationError({"body": ["Write something: a post cannot be blank."]})
     if "\x00" in body:  # PostgreSQL cannot store NUL in text
@@ -32,7 +39,7 @@ def _clean_body(body):
     return body
 
 
-def _clean_image(image):
+def _clean_image(image: File[Any]) -> File[Any]:
     try:
         validate_post_image(image)
     except ValidationError as error:
@@ -44,12 +51,12 @@ def _clean_image(image):
 MAKE_THUMBNAIL_TASK = "domain.posts.tasks.make_post_thumbnail"
 
 
-def _schedule_thumbnail(post):
+def _schedule_thumbnail(post: Post) -> None:
     outbox_enqueue(MAKE_THUMBNAIL_TASK, post.pk)  # queued on commit, or later by the drain
 
 
 @transaction.atomic
-def post_create(*, author, body, image=None):
+def post_create(*, author: Visitor, body: object, image: File[Any] | None = None) -> Post:
     """Publish a post. Anyone may; posts by visitors who are not signed in are anonymous."""
     post = Post(
         author=author if is_member(author) else None,
@@ -64,7 +71,14 @@ def post_create(*, author, body, image=None):
     return post
 
 
-def post_update(*, post, actor, body=None, image=None, remove_image=False):
+def post_update(
+    *,
+    post: Post,
+    actor: Visitor,
+    body: object = None,
+    image: File[Any] | None = None,
+    remove_image: bool = False,
+) -> Post:
     """Change the body and/or image; ``None`` leaves a field as it is. A post deleted since the
     interface read it raises ``Post.DoesNotExist``.
 
@@ -80,7 +94,7 @@ def post_update(*, post, actor, body=None, image=None, remove_image=False):
     if body is not None:
         post.body = _clean_body(body)
         changed.append("body")
-    old_files = []
+    old_files: list[FieldFile] = []
     if image:
         old_files = [post.image, post.thumbnail]
         post.image = _clean_image(image)
@@ -101,7 +115,7 @@ def post_update(*, post, actor, body=None, image=None, remove_image=False):
     return post
 
 
-def _lock_post(post, *, for_delete=False):
+def _lock_post(post: Post, *, for_delete: bool = False) -> None:
     """Lock the post's row for the rest of the transaction, or raise ``Post.DoesNotExist`` if
     it is gone (deleted since the interface read it).
 
@@ -119,7 +133,7 @@ def _lock_post(post, *, for_delete=False):
         raise Post.DoesNotExist("No post with this id.")
 
 
-def post_delete(*, post, actor):
+def post_delete(*, post: Post, actor: Visitor) -> None:
     """Delete a post with its likes and files; one deleted meanwhile raises
     ``Post.DoesNotExist``."""
     if not can_edit_post(actor, post):
@@ -132,13 +146,14 @@ def post_delete(*, post, actor):
             _delete_file_on_commit(old_file)
 
 
-def _delete_file_on_commit(field_file):
+def _delete_file_on_commit(field_file: FieldFile) -> None:
     if field_file:
-        storage, name = field_file.storage, field_file.name
+        # A field file is truthy only when it has a name.
+        storage, name = field_file.storage, str(field_file.name)
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def post_thumbnail_generate(*, post):
+def post_thumbnail_generate(*, post: Post) -> FieldFile | None:
     """Store a thumbnail of the post's image (the Celery task calls this)."""
     if not post.image:
         return None
@@ -147,21 +162,22 @@ def post_thumbnail_generate(*, post):
     return post.thumbnail
 
 
-def _require_liker(user):
+def _require_liker(user: Visitor) -> User:
     if not can_like(user):
         raise PermissionDenied("Log in with an active account to like posts.")
+    return user
 
 
-def post_like(*, post, user):
+def post_like(*, post: Post, user: Visitor) -> Post:
     """Like a post. Liking twice is a no-op: the unique constraint decides, not a read-then-write
     check, so concurrent double clicks can neither fail nor count twice. Liking a post deleted
     meanwhile raises ``Post.DoesNotExist``."""
-    _require_liker(user)
+    liker = _require_liker(user)
     with transaction.atomic():
         _lock_post(post)
         try:
             with transaction.atomic():
-                Like.objects.create(user=user, post=post)
+                Like.objects.create(user=liker, post=post)
         except IntegrityError:
             pass
         else:
@@ -169,13 +185,13 @@ def post_like(*, post, user):
     return _like_state(post, liked=True)
 
 
-def post_unlike(*, post, user):
+def post_unlike(*, post: Post, user: Visitor) -> Post:
     """Take a like back. Unliking what you never liked is a no-op; a deleted post raises
     ``Post.DoesNotExist``."""
-    _require_liker(user)
+    liker = _require_liker(user)
     with transaction.atomic():
         _lock_post(post)
-        deleted, _ = Like.objects.filter(user=user, post=post).delete()
+        deleted, _ = Like.objects.filter(user=liker, post=post).delete()
         if deleted:
             Post.objects.filter(pk=post.pk, like_count__gt=0).update(
                 like_count=F("like_count") - 1
@@ -183,7 +199,7 @@ def post_unlike(*, post, user):
     return _like_state(post, liked=False)
 
 
-def _like_state(post, *, liked):
+def _like_state(post: Post, *, liked: bool) -> Post:
     post.refresh_from_db(fields=["like_count"])
     post.liked = liked
     return post

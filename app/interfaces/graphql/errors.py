@@ -13,7 +13,11 @@ ActivationError         INVALID_LINK /
 ======================  ==================  ==============================================
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from graphene.utils.str_converters import to_camel_case
@@ -30,7 +34,7 @@ THROTTLED = "THROTTLED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def bad_user_input(field_errors):
+def bad_user_input(field_errors: Mapping[str, Sequence[str]]) -> GraphQLError:
     """An error for ``{field: [messages]}`` keyed by the domain's snake_case field names; the
     client sees its own argument names (``page_size`` -> ``pageSize``)."""
     fields = {
@@ -46,23 +50,27 @@ def bad_user_input(field_errors):
     )
 
 
-def unauthenticated(message):
+def unauthenticated(message: str) -> GraphQLError:
     """An error for a refused credential (``interfaces.authentication.CredentialsRefused``)."""
     return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
 
 
-def _validation_error(error):
+def _validation_error(error: ValidationError) -> GraphQLError:
     if hasattr(error, "error_dict"):
         return bad_user_input(error.message_dict)
     return bad_user_input({NON_FIELD_ERRORS: error.messages})
 
 
-def translate_domain_errors(resolver):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translate_domain_errors(resolver: Callable[P, R]) -> Callable[P, R]:
     """Wrap a resolver or ``mutate`` so the domain's exceptions reach the client as
     GraphQL errors with a code, not as a bare exception message."""
 
     @functools.wraps(resolver)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return resolver(*args, **kwargs)
         except ValidationError as error:

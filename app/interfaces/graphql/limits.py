@@ -16,9 +16,24 @@ The body itself is capped at ``settings.GRAPHQL_MAX_BODY_BYTES`` (uploads aside:
 request's files are held to the upload limits, its ``operations`` part to this one).
 """
 
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django.conf import settings
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, ValidationRule, get_named_type
-from graphql.language import FieldNode, FragmentSpreadNode, IntValueNode, OperationType
+from graphql.language import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    IntValueNode,
+    NamedTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
+from graphql.type import GraphQLField, GraphQLNamedType
 
 from domain.posts.selectors import MAX_PAGE_SIZE
 
@@ -26,7 +41,7 @@ QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 PAGE_SIZE = "pageSize"
 
 
-def _page_size(field_node, field_definition):
+def _page_size(field_node: FieldNode, field_definition: GraphQLField | None) -> int:
     """How many items a paginated field returns at most; 1 for any other field."""
     argument = field_definition.args.get(PAGE_SIZE) if field_definition else None
     if argument is None:
@@ -37,13 +52,13 @@ def _page_size(field_node, field_definition):
                 # Sizes out of range are refused by the resolver; here they cost the most.
                 return min(max(int(given.value.value), 1), MAX_PAGE_SIZE)
             return MAX_PAGE_SIZE  # a variable: validation cannot see its value
-    return argument.default_value
+    return int(argument.default_value)
 
 
 class CostLimit(ValidationRule):
     """Refuse an operation costing more than ``settings.GRAPHQL_MAX_COST`` (read per request)."""
 
-    def enter_operation_definition(self, node, *_args):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
         schema = self.context.schema
         root = {
             OperationType.QUERY: schema.query_type,
@@ -61,8 +76,15 @@ class CostLimit(ValidationRule):
                 )
             )
 
-    def _cost(self, selection_set, parent_type, multiplier, fragments_seen):
+    def _cost(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent_type: GraphQLNamedType | None,
+        multiplier: int,
+        fragments_seen: frozenset[str],
+    ) -> int:
         cost = 0
+        fragment: FragmentDefinitionNode | InlineFragmentNode | None
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 name = selection.name.value
@@ -86,10 +108,15 @@ class CostLimit(ValidationRule):
                     continue
                 seen = fragments_seen | {fragment_name}
             else:
-                fragment, seen = selection, fragments_seen  # an inline fragment
-            condition = fragment.type_condition
+                # The one other kind of selection: an inline fragment.
+                fragment, seen = cast(InlineFragmentNode, selection), fragments_seen
+            # graphql-core types it as always set; an inline fragment may name no type
+            # (`... @include(if: $x) { ... }`).
+            condition: NamedTypeNode | None = fragment.type_condition
             fragment_type = (
-                self.context.schema.get_type(condition.name.value) if condition else None
+                self.context.schema.get_type(condition.name.value)
+                if condition is not None
+                else None
             )
             cost += self._cost(
                 fragment.selection_set, fragment_type or parent_type, multiplier, seen
@@ -101,6 +128,6 @@ class IntrospectionSwitch(NoSchemaIntrospectionCustomRule):
     """Refuse ``__schema`` and ``__type`` when ``settings.GRAPHQL_INTROSPECTION`` is off (read
     per request). On by default: the schema is public on purpose (docs/api/schema.graphql)."""
 
-    def enter_field(self, node, *args):
+    def enter_field(self, node: FieldNode, *args: Any) -> None:
         if not settings.GRAPHQL_INTROSPECTION:
             super().enter_field(node, *args)

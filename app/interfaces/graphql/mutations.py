@@ -8,16 +8,21 @@ per-client budget: GraphQL is no way around them. Each mutation counts, so thirt
 ``tokenAuth`` fields in one request spend thirty tokens of the budget.
 """
 
+from __future__ import annotations
+
 import graphene
-from graphql import GraphQLError
+from django.core.files.uploadedfile import UploadedFile
+from graphql import GraphQLError, GraphQLResolveInfo
 
 from domain.accounts.services import user_activate, user_signup
+from domain.posts.models import Post
 from domain.posts.selectors import post_get
 from domain.posts.services import post_create, post_delete, post_like, post_unlike, post_update
 from interfaces.authentication import CredentialsRefused, token_pair_obtain, token_refresh
 from interfaces.throttling import (
     AnonPostCreateThrottle,
     SignupThrottle,
+    ThrottleClass,
     TokenThrottle,
     throttle_wait,
 )
@@ -26,11 +31,11 @@ from .errors import THROTTLED, translate_domain_errors, unauthenticated
 from .types import PostType, Upload
 
 
-def _post(info, post_id):
+def _post(info: GraphQLResolveInfo, post_id: str) -> Post:
     return post_get(post_id=post_id, viewer=info.context.user)
 
 
-def _throttle(info, throttle_class):
+def _throttle(info: GraphQLResolveInfo, throttle_class: ThrottleClass) -> None:
     seconds = throttle_wait(info.context, throttle_class)
     if seconds is not None:
         raise GraphQLError(
@@ -50,7 +55,9 @@ class CreatePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, body, image=None):
+    def mutate(
+        root: None, info: GraphQLResolveInfo, body: str, image: UploadedFile[bytes] | None = None
+    ) -> CreatePost:
         _throttle(info, AnonPostCreateThrottle)
         return CreatePost(post=post_create(author=info.context.user, body=body, image=image))
 
@@ -68,7 +75,14 @@ class UpdatePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id, body=None, image=None, remove_image=False):
+    def mutate(
+        root: None,
+        info: GraphQLResolveInfo,
+        id: str,
+        body: str | None = None,
+        image: UploadedFile[bytes] | None = None,
+        remove_image: bool = False,
+    ) -> UpdatePost:
         post = post_update(
             post=_post(info, id),
             actor=info.context.user,
@@ -87,7 +101,7 @@ class DeletePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> DeletePost:
         post = _post(info, id)
         deleted_id = post.pk
         post_delete(post=post, actor=info.context.user)
@@ -104,7 +118,7 @@ class LikePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> LikePost:
         return LikePost(post=post_like(post=_post(info, id), user=info.context.user))
 
 
@@ -118,7 +132,7 @@ class UnlikePost(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, id):
+    def mutate(root: None, info: GraphQLResolveInfo, id: str) -> UnlikePost:
         return UnlikePost(post=post_unlike(post=_post(info, id), user=info.context.user))
 
 
@@ -135,7 +149,9 @@ class SignUp(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, email, password, display_name=""):
+    def mutate(
+        root: None, info: GraphQLResolveInfo, email: str, password: str, display_name: str = ""
+    ) -> SignUp:
         _throttle(info, SignupThrottle)
         user_signup(email=email, password=password, display_name=display_name)
         return SignUp(ok=True)
@@ -153,7 +169,7 @@ class Activate(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, uid, token):
+    def mutate(root: None, info: GraphQLResolveInfo, uid: str, token: str) -> Activate:
         user_activate(uidb64=uid, token=token)
         return Activate(ok=True)
 
@@ -170,7 +186,7 @@ class TokenAuth(graphene.Mutation):
 
     @staticmethod
     @translate_domain_errors
-    def mutate(root, info, email, password):
+    def mutate(root: None, info: GraphQLResolveInfo, email: str, password: str) -> TokenAuth:
         _throttle(info, TokenThrottle)
         try:
             tokens = token_pair_obtain(request=info.context, email=email, password=password)
@@ -189,7 +205,7 @@ class RefreshToken(graphene.Mutation):
     refresh = graphene.String(description="A new refresh token, when rotation is on.")
 
     @staticmethod
-    def mutate(root, info, refresh):
+    def mutate(root: None, info: GraphQLResolveInfo, refresh: str) -> RefreshToken:
         _throttle(info, TokenThrottle)
         try:
             return RefreshToken(**token_refresh(refresh=refresh))

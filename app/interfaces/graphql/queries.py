@@ -1,8 +1,21 @@
 """Read operations: each resolver is one call to a selector, with the request's user as viewer."""
 
-import graphene
+from __future__ import annotations
 
-from domain.posts.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, post_get, post_page
+from typing import Any
+
+import graphene
+from graphql import GraphQLResolveInfo
+
+from domain.accounts.models import User
+from domain.posts.models import Post
+from domain.posts.selectors import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    PostPage,
+    post_get,
+    post_page,
+)
 
 from .errors import translate_domain_errors
 from .types import PostPageType, PostType, ViewerType
@@ -28,7 +41,14 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @translate_domain_errors
-    def resolve_posts(root, info, page, page_size, search=None, author=None):
+    def resolve_posts(
+        root: None,
+        info: GraphQLResolveInfo,
+        page: int,
+        page_size: int,
+        search: str | None = None,
+        author: str | None = None,
+    ) -> PostPage:
         return post_page(
             viewer=info.context.user,
             page=page,
@@ -39,10 +59,10 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @translate_domain_errors
-    def resolve_post(root, info, id):
+    def resolve_post(root: None, info: GraphQLResolveInfo, id: str) -> Post:
         return post_get(post_id=id, viewer=info.context.user)
 
     @staticmethod
-    def resolve_me(root, info):
-        user = info.context.user
+    def resolve_me(root: None, info: GraphQLResolveInfo) -> User | None:
+        user: User | Any = info.context.user
         return user if user.is_authenticated else None

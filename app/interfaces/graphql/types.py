@@ -8,11 +8,16 @@ annotation, ``likeCount`` from the post's counter. Do not give these types a ``g
 graphene-django would then fetch every foreign key again, one query per row.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import graphene
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from graphene_django import DjangoObjectType
 from graphene_file_upload.scalars import Upload as MultipartUpload
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo
 
 from domain.accounts.models import User
 from domain.posts.models import PUBLIC_FIELDS, Post
@@ -23,7 +28,7 @@ class Upload(MultipartUpload):
     """A file sent as a part of a multipart request (GraphQL multipart request spec)."""
 
     @staticmethod
-    def parse_value(value):
+    def parse_value(value: object) -> UploadedFile[bytes]:
         # Without this check a string variable would reach the domain where a file is expected.
         if not isinstance(value, UploadedFile):
             raise GraphQLError(
@@ -33,7 +38,7 @@ class Upload(MultipartUpload):
         return value
 
     @staticmethod
-    def parse_literal(node, _variables=None):
+    def parse_literal(node: Any, _variables: Any = None) -> Any:
         raise GraphQLError("A file cannot be written in the query: send it as a variable.")
 
 
@@ -55,7 +60,7 @@ class ViewerType(DjangoObjectType):
         skip_registry = True
 
 
-def _absolute_url(info, field_file):
+def _absolute_url(info: GraphQLResolveInfo, field_file: FieldFile) -> str | None:
     return info.context.build_absolute_uri(field_file.url) if field_file else None
 
 
@@ -75,15 +80,15 @@ class PostType(DjangoObjectType):
         fields = PUBLIC_FIELDS
 
     @staticmethod
-    def resolve_image(post, info):
+    def resolve_image(post: Post, info: GraphQLResolveInfo) -> str | None:
         return _absolute_url(info, post.image)
 
     @staticmethod
-    def resolve_thumbnail(post, info):
+    def resolve_thumbnail(post: Post, info: GraphQLResolveInfo) -> str | None:
         return _absolute_url(info, post.thumbnail)
 
     @staticmethod
-    def resolve_can_edit(post, info):
+    def resolve_can_edit(post: Post, info: GraphQLResolveInfo) -> bool:
         return can_edit_post(info.context.user, post)
 
 

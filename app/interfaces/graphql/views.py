@@ -16,12 +16,23 @@
   under the Content-Security-Policy: no inline script (graphiql.html), data: fonts allowed.
 """
 
+from __future__ import annotations
+
+import functools
 import logging
 import threading
+from typing import Any
 
 from csp.decorators import csp_update
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
@@ -29,8 +40,10 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSchema,
     OperationType,
     ValidationRule,
     execute,
@@ -39,6 +52,7 @@ from graphql import (
     specified_rules,
     validate,
 )
+from graphql.validation import ASTValidationRule, ValidationContext
 
 from interfaces.authentication import CredentialsRefused, bearer_challenge, bearer_user
 
@@ -97,7 +111,7 @@ class DepthLimit(ValidationRule):
     """Refuse operations nested deeper than ``settings.GRAPHQL_MAX_DEPTH``; introspection
     fields do not count, so GraphiQL keeps working. The setting is read per request."""
 
-    def __init__(self, context):
+    def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
         try:
             depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)(context)
@@ -109,20 +123,25 @@ class DepthLimit(ValidationRule):
 
 
 class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
+    def _reject(self, request: HttpRequest, reason: str) -> str:
         # Hand the reason back instead of rendering Django's HTML 403 page.
         return reason
+
+
+def _no_view(request: HttpRequest) -> HttpResponse:
+    """The middleware, used as a check, needs a view and a get_response; it calls neither."""
+    raise NotImplementedError
 
 
 class RequestRefused(HttpError):
     """A request refused before it runs, answered with a GraphQL error that has a code."""
 
-    def __init__(self, message, code, status=400):
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
         super().__init__(HttpResponse(status=status), message)
         self.code = code
 
 
-def _has_lone_surrogate(value):
+def _has_lone_surrogate(value: object) -> bool:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -136,7 +155,7 @@ def _has_lone_surrogate(value):
     return False
 
 
-def _error_response(status, message, code):
+def _error_response(status: int, message: str, code: str) -> JsonResponse:
     return JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )
@@ -147,11 +166,13 @@ def _error_response(status, message, code):
 # held in memory.
 CACHED_DOCUMENT_MAX_CHARS = 4096
 CACHED_DOCUMENTS = 256
-_valid_documents = {}
+_valid_documents: dict[tuple[object, ...], DocumentNode] = {}
 _valid_documents_lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
 
 
-def valid_document(schema, query, rules):
+def valid_document(
+    schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
+) -> tuple[DocumentNode, list[GraphQLError]]:
     """``(document, validation errors)`` for ``query``; GraphQLError if it does not parse. A
     valid document is kept per process, keyed also by the settings the rules read, so that a
     changed limit applies at once."""
@@ -177,11 +198,11 @@ class GraphQLView(FileUploadGraphQLView):
     validation_rules = (*specified_rules, DepthLimit, CostLimit, IntrospectionSwitch)
 
     @classmethod
-    def as_view(cls, **initkwargs):
+    def as_view(cls, **initkwargs: Any) -> Any:
         # CSRF is enforced in dispatch(), only where a session cookie authenticates.
         return csrf_exempt(super().as_view(**initkwargs))
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             user = bearer_user(request)
         except CredentialsRefused as error:
@@ -189,24 +210,26 @@ class GraphQLView(FileUploadGraphQLView):
             response["WWW-Authenticate"] = bearer_challenge()
             return response
         if user is not None:
-            request.user = user
+            # simplejwt returns an AUTH_USER_MODEL instance, typed as the base class.
+            request.user = user  # type: ignore[assignment]
         elif request.user.is_authenticated:
-            reason = _CsrfCheck(lambda request: None).process_view(request, None, (), {})
+            reason = _CsrfCheck(_no_view).process_view(request, _no_view, (), {})
             if reason:
                 return _error_response(403, f"CSRF verification failed: {reason}", FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
 
-    def can_display_graphiql(self, request, data):
+    def can_display_graphiql(self, request: HttpRequest, data: dict[str, Any]) -> bool:
         # GraphiQL can be switched off (settings.GRAPHIQL_ENABLED); the API stays.
         return settings.GRAPHIQL_ENABLED and super().can_display_graphiql(request, data)
 
-    def render_graphiql(self, request, **data):
+    def render_graphiql(self, request: HttpRequest, **data: Any) -> HttpResponseBase:
         # GraphiQL's stylesheet embeds its fonts as data: URLs; the policy allows those on this
-        # page only (config/settings/base.py has the policy of every other page).
-        render = csp_update({"font-src": ["data:"]})(super().render_graphiql)
-        return render(request, example_query=EXAMPLE_QUERY, **data)
+        # page only (config/settings/base.py has the policy of every other page). django-csp
+        # decorates a view of the request alone, so the other arguments are bound first.
+        page = functools.partial(super().render_graphiql, example_query=EXAMPLE_QUERY, **data)
+        return csp_update({"font-src": ["data:"]})(page)(request)
 
-    def parse_body(self, request):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if request.method == "POST":
             self._check_size(request)
         try:
@@ -221,7 +244,7 @@ class GraphQLView(FileUploadGraphQLView):
         return data
 
     @staticmethod
-    def _check_size(request):
+    def _check_size(request: HttpRequest) -> None:
         limit = settings.GRAPHQL_MAX_BODY_BYTES
         if GraphQLView.get_content_type(request) == "multipart/form-data":
             size = len(request.POST.get("operations", ""))
@@ -234,7 +257,9 @@ class GraphQLView(FileUploadGraphQLView):
                 status=413,
             )
 
-    def get_graphql_params(self, request, data):
+    def get_graphql_params(
+        self, request: HttpRequest, data: dict[str, Any]
+    ) -> tuple[Any, Any, Any, Any]:
         query, variables, operation_name, id = super().get_graphql_params(request, data)
         if not isinstance(query, (str, type(None))) or not isinstance(
             operation_name, (str, type(None))
@@ -245,8 +270,14 @@ class GraphQLView(FileUploadGraphQLView):
         return query, variables, operation_name, id
 
     def execute_graphql_request(
-        self, request, data, query, variables, operation_name, show_graphiql=False
-    ):
+        self,
+        request: HttpRequest,
+        data: dict[str, Any],
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        show_graphiql: bool = False,
+    ) -> ExecutionResult:
         """graphene-django's, with each valid document parsed and validated once per process
         (``valid_document``): on a list of 20 posts that is a third of the request. GraphiQL's
         page never gets here (``dispatch`` renders it), so ``show_graphiql`` is always false."""
@@ -286,7 +317,7 @@ class GraphQLView(FileUploadGraphQLView):
             return ExecutionResult(errors=[error])
 
     @staticmethod
-    def format_error(error):
+    def format_error(error: GraphQLError | HttpError) -> dict[str, Any]:
         if isinstance(error, RequestRefused):
             return {"message": error.message, "extensions": {"code": error.code}}
         original = getattr(error, "original_error", None)

@@ -6,9 +6,14 @@ Views call services and selectors without try/except; what they raise is transla
 ``WWW-Authenticate`` (signing in could change the answer), to a signed-in one → 403.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,7 +26,16 @@ class ActivationFailed(exceptions.APIException):
     default_code = "invalid_link"
 
 
-def _field_errors(error):
+class NotSignedIn(exceptions.NotAuthenticated):
+    """A 401 naming how to authenticate: DRF's handler sends ``auth_header`` as
+    ``WWW-Authenticate``."""
+
+    def __init__(self, auth_header: str | None) -> None:
+        super().__init__()
+        self.auth_header = auth_header
+
+
+def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     if not hasattr(error, "error_dict"):
         return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
     return {
@@ -30,7 +44,7 @@ def _field_errors(error):
     }
 
 
-def _translate(exc, context):
+def _translate(exc: Exception, context: dict[str, Any]) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_field_errors(exc))
     if isinstance(exc, Post.DoesNotExist):
@@ -41,11 +55,9 @@ def _translate(exc, context):
     if isinstance(exc, PermissionDenied):
         request, view = context["request"], context["view"]
         if not request.user.is_authenticated:
-            unauthenticated = exceptions.NotAuthenticated()
-            unauthenticated.auth_header = view.get_authenticate_header(request)
-            return unauthenticated
+            return NotSignedIn(view.get_authenticate_header(request))
     return exc
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     return drf_exception_handler(_translate(exc, context), context)

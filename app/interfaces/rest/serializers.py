@@ -5,7 +5,10 @@ about what a post or an account may hold is the domain's, so the views pass the 
 to the services and let them decide.
 """
 
-from collections.abc import Mapping
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import extend_schema_serializer
@@ -26,9 +29,9 @@ from interfaces.fragments import post_fragment
 NO_NUL = r"^[^\x00]*$"
 
 
-def _character_class(codes):
+def _character_class(codes: Iterable[int]) -> str:
     """``[9, 10, 11, 32]`` → ``\\u0009-\\u000b\\u0020`` (a regex class body)."""
-    runs = []
+    runs: list[list[int]] = []
     for code in codes:
         if runs and runs[-1][1] == code - 1:
             runs[-1][1] = code
@@ -50,12 +53,12 @@ class TextField(serializers.CharField):
     the domain sees what the client sent. ``schema`` holds extra OpenAPI keywords (see schema.py).
     """
 
-    def __init__(self, *, schema=None, **kwargs):
+    def __init__(self, *, schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("trim_whitespace", False)
         self.schema = {"pattern": NO_NUL, **(schema or {})}
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -66,13 +69,13 @@ class FlagField(serializers.BooleanField):
 
     FORM_VALUES = {"true": True, "false": False}
 
-    def get_value(self, dictionary):
+    def get_value(self, dictionary: Mapping[str, Any]) -> Any:
         # DRF reads an empty form value of an optional field as "not sent"; it was sent, wrong.
         if isinstance(dictionary, MultiValueDict) and self.field_name in dictionary:
             return dictionary[self.field_name]
         return super().get_value(dictionary)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> bool:
         if isinstance(self.parent.initial_data, MultiValueDict) and data in self.FORM_VALUES:
             return self.FORM_VALUES[data]
         if isinstance(data, bool):
@@ -80,13 +83,13 @@ class FlagField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """Refuses fields it does not know (a typo must not be silently ignored) and form fields
     sent more than once."""
 
     min_properties = 0
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             known = set(self.fields)
             if isinstance(data, MultiValueDict):
@@ -106,7 +109,7 @@ class StrictSerializer(serializers.Serializer):
 # --- Posts --------------------------------------------------------------------------------------
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(serializers.ModelSerializer[User]):
     """The public face of an account: never its email address."""
 
     class Meta:
@@ -119,7 +122,7 @@ class AuthorSerializer(serializers.ModelSerializer):
 VIEWER_FIELDS = ("liked", "can_edit")
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(serializers.ModelSerializer[Post]):
     image = serializers.ImageField(read_only=True, allow_null=True, help_text="Absolute URL.")
     thumbnail = serializers.ImageField(
         read_only=True, allow_null=True, help_text="Absolute URL, once the worker made it."
@@ -135,7 +138,7 @@ class PostSerializer(serializers.ModelSerializer):
         fields = [*PUBLIC_FIELDS, *VIEWER_FIELDS]
         read_only_fields = fields
 
-    def get_can_edit(self, post) -> bool:
+    def get_can_edit(self, post: Post) -> bool:
         return can_edit_post(self.context["request"].user, post)
 
     def to_representation(self, post):
@@ -154,7 +157,7 @@ class PostSerializer(serializers.ModelSerializer):
         return {**data, "liked": post.liked, "can_edit": self.get_can_edit(post)}
 
 
-def list_filters(query_params):
+def list_filters(query_params: Mapping[str, str]) -> dict[str, str | None]:
     """``search`` and ``author`` for ``post_list``. The domain parses the author id; an empty
     ``?author=`` it would ignore (a web form's blank field), but an API client sent it on purpose.
     """
@@ -165,7 +168,7 @@ def list_filters(query_params):
 
 
 @extend_schema_serializer(many=False)
-class PostPageSerializer(serializers.Serializer):
+class PostPageSerializer(serializers.Serializer[Any]):
     """DRF's page-number shape (documentation only: PostPagination renders it)."""
 
     count = serializers.IntegerField(min_value=0)
@@ -174,7 +177,7 @@ class PostPageSerializer(serializers.Serializer):
     results = PostSerializer(many=True)
 
 
-def body_field(**kwargs):
+def body_field(**kwargs: Any) -> TextField:
     return TextField(
         help_text=f"1 to {BODY_MAX_LENGTH} characters, not only whitespace.",
         schema={"minLength": 1, "maxLength": BODY_MAX_LENGTH, "pattern": NOT_BLANK},
@@ -204,7 +207,7 @@ class PostUpdateBodySerializer(StrictSerializer):
     body = body_field()
     remove_image = FlagField(required=False, help_text="Drop the current image.")
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:  # an empty PATCH is a client's mistake more often than a wish
             raise serializers.ValidationError("Send at least one field to change.")
         return attrs
@@ -216,7 +219,7 @@ class PostUpdateSerializer(PostUpdateBodySerializer):
     image = serializers.FileField(required=False, help_text="Replaces the current image.")
 
 
-class LikeStateSerializer(serializers.Serializer):
+class LikeStateSerializer(serializers.Serializer[Post]):
     like_count = serializers.IntegerField(min_value=0)
     liked = serializers.BooleanField()
 
@@ -243,20 +246,20 @@ class ActivationSerializer(StrictSerializer):
     token = TextField(help_text="The <token> part of the activation link.")
 
 
-class DetailSerializer(serializers.Serializer):
+class DetailSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
 class TokenObtainSerializer(TokenObtainPairSerializer):
     """``{"email", "password"}`` → ``{"access", "refresh"}``; inactive accounts get nothing."""
 
-    def __init__(self, instance=None, data=empty, **kwargs):
+    def __init__(self, instance: Any = None, data: Any = empty, **kwargs: Any) -> None:
         super().__init__(instance, data, **kwargs)
         self.fields[self.username_field] = TextField(write_only=True)
         self.fields["password"] = TextField(write_only=True, style={"input_type": "password"})
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(serializers.Serializer[Any]):
     access = serializers.CharField()
     refresh = serializers.CharField()
 
@@ -265,5 +268,5 @@ class TokenRefreshInputSerializer(TokenRefreshSerializer):
     refresh = TextField(write_only=True)
 
 
-class AccessTokenSerializer(serializers.Serializer):
+class AccessTokenSerializer(serializers.Serializer[Any]):
     access = serializers.CharField()

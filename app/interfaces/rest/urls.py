@@ -1,22 +1,29 @@
 """/api/: accounts, tokens and the OpenAPI schema with its Swagger UI (the post resources of
 each flavour are mounted by config.urls under /api/drf/fbv/ and /api/drf/cbv/)."""
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
+View = Callable[..., HttpResponseBase]
 
-def unless_docs_are_off(view):
+
+def unless_docs_are_off(view: View) -> View:
     """The schema and Swagger UI are public on purpose; settings.API_DOCS_ENABLED = False
     (env API_DOCS_ENABLED) makes them 404, read per request."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not settings.API_DOCS_ENABLED:
             raise Http404("The API documentation is switched off.")
         return view(request, *args, **kwargs)

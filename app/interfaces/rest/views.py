@@ -4,8 +4,13 @@ Signup and activation call the same account services as the web pages. The token
 simplejwt's, given our throttle, a guarded refresh serializer and a documented schema.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
@@ -49,7 +54,7 @@ class SignupView(APIView):
             429: THROTTLED,
         },
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = api.SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user_signup(**serializer.validated_data)
@@ -75,7 +80,7 @@ class ActivationView(APIView):
             415: UNSUPPORTED,
         },
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = api.ActivationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -99,7 +104,7 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     parser_classes = [JSONParser]
     throttle_classes = [TokenThrottle]
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         # The password check gets Django's request, not DRF's wrapper: django-axes marks a
         # locked-out client on it, and its middleware then answers the lockout (a 429).
         return {**super().get_serializer_context(), "request": self.request._request}

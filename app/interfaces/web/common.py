@@ -1,22 +1,28 @@
 """What the two flavours of web views share: how a domain outcome becomes an HTTP response."""
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from domain.posts.models import Post
-from interfaces.throttling import throttle_wait
+from interfaces.throttling import ThrottleClass, throttle_wait
 
 LIST_TEMPLATE = "web/posts/list.html"
 
 
-def wants_json(request):
+def wants_json(request: HttpRequest) -> bool:
     """AJAX callers (the Vue like button) ask for JSON explicitly. A browser's form POST also
     accepts ``*/*``, so ``request.accepts()`` would say yes to both."""
     accept = request.headers.get("Accept", "")
@@ -25,7 +31,7 @@ def wants_json(request):
     )
 
 
-def next_url(request, fallback):
+def next_url(request: HttpRequest, fallback: str) -> str:
     """Where a form POST returns to: the posted ``next`` if it stays on this site."""
     candidate = request.POST.get("next") or request.GET.get("next")
     if candidate and url_has_allowed_host_and_scheme(
@@ -36,7 +42,7 @@ def next_url(request, fallback):
 
 
 @contextmanager
-def gone_is_404():
+def gone_is_404() -> Iterator[None]:
     """A post deleted between the view's read and the service's write (the service raises
     ``Post.DoesNotExist``) is a 404, as if the read had missed it."""
     try:
@@ -45,7 +51,9 @@ def gone_is_404():
         raise Http404("No such post.")
 
 
-def denied(request, error, *, back_to=None):
+def denied(
+    request: HttpRequest, error: PermissionDenied, *, back_to: str | None = None
+) -> HttpResponse:
     """The domain said no. Visitors are sent to log in; members get the 403 page (or JSON)."""
     if wants_json(request):
         return JsonResponse({"detail": str(error)}, status=403)
@@ -55,7 +63,7 @@ def denied(request, error, *, back_to=None):
     raise PermissionDenied(error)
 
 
-def like_response(request, post, fallback):
+def like_response(request: HttpRequest, post: Post, fallback: str) -> HttpResponse:
     """The like endpoints answer JSON to the Vue button and redirect a plain form POST back."""
     if wants_json(request):
         return JsonResponse({"like_count": post.like_count, "liked": post.liked})
@@ -63,7 +71,7 @@ def like_response(request, post, fallback):
     return redirect(next_url(request, fallback))
 
 
-def bad_query(request, error):
+def bad_query(request: HttpRequest, error: ValidationError) -> HttpResponse:
     """A list request with a bad page, page size or author: say so, never a 500."""
     problems = [
         f"{field.replace('_', ' ')}: {message}"
@@ -74,19 +82,22 @@ def bad_query(request, error):
     return render(request, LIST_TEMPLATE, context, status=400)
 
 
-def add_errors(form, error):
+def add_errors(form: BaseForm, error: ValidationError) -> None:
     """Copy a domain ``ValidationError`` onto a form, field by field where the form has it."""
     for field, field_messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_messages)
 
 
-def throttle_posts(throttle_class):
+View = Callable[..., HttpResponseBase]
+
+
+def throttle_posts(throttle_class: ThrottleClass) -> Callable[[View], View]:
     """Count each POST to the view against ``throttle_class``'s budget (the one the REST API
     and GraphQL spend too); over it, the 429 page with ``Retry-After``. GETs are free."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST":
                 seconds = throttle_wait(request, throttle_class)
                 if seconds is not None:

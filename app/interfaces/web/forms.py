@@ -2,6 +2,10 @@
 (lengths, image checks, unique email, password strength) are the domain's, and the views copy
 its ``ValidationError``s onto these forms with ``add_error``."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,7 +20,9 @@ from domain.posts.models import BODY_MAX_LENGTH
 class BootstrapFormMixin:
     """Give every widget Bootstrap's class, so templates render fields without add-ons."""
 
-    def __init__(self, *args, **kwargs):
+    fields: dict[str, forms.Field]  # the form's, which this mixes into
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -58,7 +64,7 @@ class SignupForm(BootstrapFormMixin, forms.Form):
         help_text="Shown on your posts instead of your email. Leave empty for a random one.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The validators' own words (AUTH_PASSWORD_VALIDATORS): no rule restated here.
         self.fields["password"].help_text = (
@@ -81,7 +87,7 @@ class EmailAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except ValidationError:
@@ -96,7 +102,7 @@ class EmailAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
                 )
             raise
 
-    def _credentials_of_inactive_account(self):
+    def _credentials_of_inactive_account(self) -> bool:
         # The password is checked too, so this message never tells a stranger that an
         # address has an account.
         email = self.cleaned_data.get("username") or ""

@@ -1,9 +1,15 @@
 """Pages both flavours share: the home page and the account pages (sign up, activate, resend,
 log in, log out). Account rules live in ``domain.accounts.services``; these views present them."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,13 +26,13 @@ from .forms import EmailAuthenticationForm, ResendActivationForm, SignupForm
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
 @require_http_methods(["GET", "POST"])
 @throttle_posts(SignupThrottle)
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,12 +50,12 @@ def signup(request):
 
 
 @require_GET
-def signup_done(request):
+def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accounts/signup_done.html")
 
 
 @require_GET
-def activate(request, uidb64, token):
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     try:
         user = user_activate(uidb64=uidb64, token=token)
     except ActivationError as error:
@@ -62,7 +68,7 @@ def activate(request, uidb64, token):
 
 @require_http_methods(["GET", "POST"])
 @throttle_posts(ResendActivationThrottle)
-def resend_activation(request):
+def resend_activation(request: HttpRequest) -> HttpResponse:
     form = ResendActivationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user_resend_activation(email=form.cleaned_data["email"])
@@ -80,13 +86,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         messages.success(self.request, f"Welcome, {form.get_user().display_name}.")
         return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You are logged out.")
         return response

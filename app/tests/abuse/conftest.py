@@ -64,7 +64,7 @@ class Client(requests.Session):
         """POST a Django form as a browser would: fetch the CSRF cookie first. Production's
         cookies are Secure, which requests will not send over http, so the header is set."""
         self.get(url)
-        token = self.cookies.get("csrftoken")
+        token = self.cookies["csrftoken"] or ""
         headers = {"Cookie": f"csrftoken={token}", "X-CSRFToken": token}
         return self.post(url, data=data, headers=headers)
 

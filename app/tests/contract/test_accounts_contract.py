@@ -13,7 +13,7 @@ def test_signup_answers_alike_whether_or_not_the_email_has_an_account(
 ):
     """Before: "An account with this email address already exists." told anyone which
     addresses are registered. Now both answers are the same, and the owner is told by email."""
-    owner = UserFactory(email="taken@example.com")
+    owner = UserFactory.create(email="taken@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
         new = api.sign_up(email="new@example.com", password=PASSWORD)

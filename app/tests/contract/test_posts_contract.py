@@ -22,7 +22,7 @@ UNKNOWN_ID = 987654
 
 
 def test_list_shows_newest_first(api):
-    older, newer = PostFactory(), PostFactory()
+    older, newer = PostFactory.create(), PostFactory.create()
 
     assert api.list_posts().ids == [newer.pk, older.pk]
 
@@ -51,16 +51,16 @@ def test_a_page_size_outside_1_to_100_is_refused_with_the_domains_message(api, d
 
 
 def test_list_searches_body_text(api):
-    match = PostFactory(body="Bonjour from Paris")
-    PostFactory(body="Hello from Berlin")
+    match = PostFactory.create(body="Bonjour from Paris")
+    PostFactory.create(body="Hello from Berlin")
 
     assert api.list_posts(search="paris").ids == [match.pk]
 
 
 def test_list_filters_by_author(api, user):
-    mine = PostFactory(author=user)
-    PostFactory()
-    PostFactory(anonymous=True)
+    mine = PostFactory.create(author=user)
+    PostFactory.create()
+    PostFactory.create(anonymous=True)
 
     assert api.list_posts(author=user.pk).ids == [mine.pk]
 
@@ -82,10 +82,10 @@ def test_list_count_is_exact_right_after_a_write(api, user, django_capture_on_co
 
 def test_list_runs_the_same_number_of_queries_for_1_and_50_posts(api, user):
     api.sign_in(user)
-    PostFactory(author=user)
+    PostFactory.create(author=user)
     with CaptureQueriesContext(connection) as one:
         assert len(api.list_posts(page_size=50).ids) == 1
-    LikeFactory(user=user, post=PostFactory(anonymous=True))
+    LikeFactory.create(user=user, post=PostFactory.create(anonymous=True))
     PostFactory.create_batch(48)
     with CaptureQueriesContext(connection) as fifty:
         assert len(api.list_posts(page_size=50).ids) == 50
@@ -94,7 +94,7 @@ def test_list_runs_the_same_number_of_queries_for_1_and_50_posts(api, user):
 
 
 def test_detail_shows_post_with_like_state(api, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     api.sign_in(user)
 
     outcome = api.get_post(post.pk)
@@ -179,7 +179,7 @@ def test_owner_edits_post(api, user, post):
 
 
 def test_staff_edits_anyones_post(api, staff_user):
-    post = PostFactory(anonymous=True)
+    post = PostFactory.create(anonymous=True)
     api.sign_in(staff_user)
 
     assert api.update_post(post.pk, body="Moderated").status == OK
@@ -202,7 +202,7 @@ def test_only_owner_or_staff_edits_post(api, post, other_user, actor):
 
 
 def test_nobody_but_staff_edits_anonymous_post(api, user):
-    post = PostFactory(anonymous=True)
+    post = PostFactory.create(anonymous=True)
     api.sign_in(user)
 
     assert api.update_post(post.pk, body="Mine now").status == DENIED
@@ -248,7 +248,7 @@ def test_owner_deletes_post(api, user, post):
 
 
 def test_staff_deletes_anonymous_post(api, staff_user):
-    post = PostFactory(anonymous=True)
+    post = PostFactory.create(anonymous=True)
     api.sign_in(staff_user)
 
     assert api.delete_post(post.pk).status == OK
@@ -284,7 +284,7 @@ def test_like_is_idempotent(api, user, post):
 
 
 def test_unlike_is_idempotent(api, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     api.sign_in(user)
 
     first, second = api.unlike(post.pk), api.unlike(post.pk)
@@ -305,7 +305,7 @@ def test_likes_of_two_users_add_up(api, user, other_user, post):
 @pytest.mark.parametrize("actor", ["anonymous", "inactive"])
 def test_only_members_like(api, post, actor):
     if actor == "inactive":
-        api.sign_in(UserFactory(inactive=True))
+        api.sign_in(UserFactory.create(inactive=True))
 
     assert api.like(post.pk).status == DENIED
     assert not Like.objects.exists()
@@ -343,7 +343,7 @@ def test_a_like_that_comes_after_the_owners_delete_is_not_found(
     api, user, other_user, post, monkeypatch, operation
 ):
     if operation == "unlike":
-        LikeFactory(user=other_user, post=post)
+        LikeFactory.create(user=other_user, post=post)
     api.sign_in(other_user)
     deleted_meanwhile(monkeypatch, "can_like", post, user)
 

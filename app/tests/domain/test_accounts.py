@@ -38,7 +38,7 @@ def test_the_activation_url_setting_names_the_web_activation_page(settings):
 
 def test_activation_links_go_where_the_setting_says(settings):
     settings.ACTIVATION_URL = "/elsewhere/{uidb64}/{token}/"
-    user = UserFactory(inactive=True)
+    user = UserFactory.create(inactive=True)
 
     assert activation_link(user).startswith("http://testserver/elsewhere/")
 
@@ -84,7 +84,7 @@ def test_signup_normalises_email_domain(django_capture_on_commit_callbacks):
 def test_signup_with_an_email_taken_in_any_case_creates_nothing_and_tells_its_owner(
     django_capture_on_commit_callbacks, email
 ):
-    owner = UserFactory(email="user@example.com", display_name="Owner")
+    owner = UserFactory.create(email="user@example.com", display_name="Owner")
 
     assert sign_up(django_capture_on_commit_callbacks, email=email) is None
 
@@ -100,7 +100,7 @@ def test_signup_with_an_email_taken_in_any_case_creates_nothing_and_tells_its_ow
 def test_signup_with_the_email_of_a_never_activated_account_sends_a_new_link(
     django_capture_on_commit_callbacks,
 ):
-    waiting = UserFactory(inactive=True, email="waiting@example.com")
+    waiting = UserFactory.create(inactive=True, email="waiting@example.com")
 
     assert sign_up(django_capture_on_commit_callbacks, email="waiting@example.com") is None
 
@@ -133,7 +133,7 @@ def test_signup_race_on_the_same_email_tells_the_owner(
     """The other signup committed between our look-up and our insert."""
     from domain.accounts import services
 
-    twin = UserFactory(email="twin@example.com")
+    twin = UserFactory.create(email="twin@example.com")
     lookups = iter([None, twin])  # not there yet; then there, once the insert has failed
     monkeypatch.setattr(services, "_account_with_email", lambda email: next(lookups))
 
@@ -143,8 +143,23 @@ def test_signup_race_on_the_same_email_tells_the_owner(
     assert mail.outbox[-1].to == [twin.email]
 
 
+def test_signup_race_lost_to_an_account_gone_since_emails_nobody(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The winner's row made our insert fail, and is deleted before we look it up again."""
+    from domain.accounts import services
+
+    UserFactory.create(email="twin@example.com")
+    monkeypatch.setattr(services, "_account_with_email", lambda email: None)
+
+    assert sign_up(django_capture_on_commit_callbacks, email="twin@example.com") is None
+
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+
+
 def test_activation_link_activates_once():
-    user = UserFactory(inactive=True)
+    user = UserFactory.create(inactive=True)
     uidb64, token = link_parts(activation_link(user))
 
     activated = user_activate(uidb64=uidb64, token=token)
@@ -158,7 +173,7 @@ def test_activation_link_activates_once():
 def test_activated_user_can_log_in(rf):
     # django-axes (the login lockout) needs the request to know who is trying.
     request = rf.post("/accounts/login/")
-    user = UserFactory(inactive=True, email="login@example.com")
+    user = UserFactory.create(inactive=True, email="login@example.com")
     assert authenticate(request, username="login@example.com", password=PASSWORD) is None
 
     user_activate(**dict(zip(("uidb64", "token"), link_parts(activation_link(user)))))
@@ -183,7 +198,7 @@ def test_malformed_links_are_invalid(uidb64, token):
 
 
 def test_tampered_token_is_invalid():
-    user = UserFactory(inactive=True)
+    user = UserFactory.create(inactive=True)
     uidb64, token = link_parts(activation_link(user))
 
     with pytest.raises(ActivationError) as error:
@@ -195,7 +210,7 @@ def test_tampered_token_is_invalid():
 
 
 def test_expired_token_is_invalid(settings, monkeypatch):
-    user = UserFactory(inactive=True)
+    user = UserFactory.create(inactive=True)
     uidb64, token = link_parts(activation_link(user))
     settings.PASSWORD_RESET_TIMEOUT = 60
     later = activation_token._now() + timedelta(seconds=61)
@@ -208,7 +223,7 @@ def test_expired_token_is_invalid(settings, monkeypatch):
 
 
 def test_resend_emails_inactive_user_a_working_link(django_capture_on_commit_callbacks):
-    user = UserFactory(inactive=True, email="again@example.com")
+    user = UserFactory.create(inactive=True, email="again@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert user_resend_activation(email="AGAIN@example.com") == user
@@ -220,9 +235,9 @@ def test_resend_emails_inactive_user_a_working_link(django_capture_on_commit_cal
 @pytest.mark.parametrize("who", ["active", "unknown", "deactivated_by_staff"])
 def test_resend_is_silent_for_anyone_else(who, django_capture_on_commit_callbacks):
     if who == "active":
-        UserFactory(email="x@example.com")
+        UserFactory.create(email="x@example.com")
     elif who == "deactivated_by_staff":
-        UserFactory(email="x@example.com", is_active=False, activated_at=timezone.now())
+        UserFactory.create(email="x@example.com", is_active=False, activated_at=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
         assert user_resend_activation(email="x@example.com") is None
@@ -233,12 +248,12 @@ def test_resend_is_silent_for_anyone_else(who, django_capture_on_commit_callback
 def test_purge_deletes_only_stale_never_activated_accounts(settings):
     now = timezone.now()
     old = now - timedelta(days=settings.ACCOUNT_PURGE_AFTER_DAYS, minutes=1)
-    stale = UserFactory(inactive=True, date_joined=old)
+    stale = UserFactory.create(inactive=True, date_joined=old)
     keep = [
-        UserFactory(inactive=True, date_joined=now - timedelta(days=1)),  # still has time
-        UserFactory(date_joined=old),  # active
-        UserFactory(inactive=True, date_joined=old, activated_at=old),  # deactivated later
-        UserFactory(inactive=True, staff=True, date_joined=old),
+        UserFactory.create(inactive=True, date_joined=now - timedelta(days=1)),  # still has time
+        UserFactory.create(date_joined=old),  # active
+        UserFactory.create(inactive=True, date_joined=old, activated_at=old),  # deactivated later
+        UserFactory.create(inactive=True, staff=True, date_joined=old),
     ]
 
     assert user_purge_unactivated(now=now) == 1

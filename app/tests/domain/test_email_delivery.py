@@ -41,7 +41,7 @@ def smtp_server(settings):
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         return inbox
 
-    started = []
+    started: list[Controller] = []
     yield start
     for controller in started:
         controller.stop()
@@ -49,9 +49,15 @@ def smtp_server(settings):
 
 @pytest.fixture
 def not_eager():
+    """Tasks go through the broker, to a queue of this process's own: xdist workers and
+    concurrent runs share the Redis database, and a worker elsewhere must not take them.
+    Yields the queue's name."""
+    queue = f"default-{os.getpid()}"
     celery_app.conf.task_always_eager = False
-    yield
+    celery_app.conf.task_default_queue = queue
+    yield queue
     celery_app.conf.task_always_eager = True
+    celery_app.conf.task_default_queue = "default"
 
 
 def wait_for(condition, timeout=20):
@@ -67,7 +73,7 @@ def test_real_worker_delivers_activation_email_over_smtp(smtp_server, not_eager)
     expected_broker = os.environ.get("REDIS_URL") or "memory://"
     assert django_settings.CELERY_BROKER_URL == expected_broker
 
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=["default"]):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[not_eager]):
         user_signup(email="worker@example.com", password=PASSWORD, display_name="Worker")
         assert wait_for(lambda: inbox.messages), "no email reached the SMTP server"
 
@@ -80,7 +86,7 @@ def test_real_worker_delivers_activation_email_over_smtp(smtp_server, not_eager)
 def test_worker_retries_when_smtp_refuses_so_no_signup_is_lost(smtp_server, not_eager):
     inbox = smtp_server(refuse=1)
 
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=["default"]):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[not_eager]):
         user_signup(email="retry@example.com", password=PASSWORD)
         # retry_backoff=5 with jitter: the retry comes within 5 seconds.
         assert wait_for(lambda: inbox.messages), "the retry never delivered"

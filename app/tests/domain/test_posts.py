@@ -83,6 +83,7 @@ def test_decompression_bomb_is_refused(monkeypatch):
 
 def test_truncated_image_is_refused():
     upload = image_upload()
+    assert upload.file is not None
     upload.file.truncate(40)
 
     with pytest.raises(ValidationError) as error:
@@ -231,7 +232,7 @@ def test_edit_permission(post, staff_user, other_user, who, may_edit):
         "staff": staff_user,
         "other": other_user,
         "anonymous": AnonymousUser(),
-        "inactive": UserFactory(inactive=True),
+        "inactive": UserFactory.create(inactive=True),
     }[who]
 
     assert can_edit_post(actor, post) is may_edit
@@ -256,7 +257,7 @@ def test_delete_by_someone_else_raises_permission_denied(post, other_user):
     ],
 )
 def test_page_refuses_bad_parameters(bad, db):
-    PostFactory()
+    PostFactory.create()
 
     with pytest.raises(ValidationError) as error:
         post_page(**bad)
@@ -297,7 +298,7 @@ def test_like_that_lost_a_race_is_neither_an_error_nor_counted_twice(user, post)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_likes_never_fail():  # pragma: no cover -- runs on PostgreSQL only (CI)
-    post = PostFactory()
+    post = PostFactory.create()
     users = UserFactory.create_batch(8)
     errors = []
 
@@ -328,7 +329,7 @@ def test_a_like_during_the_delete_is_not_found():  # pragma: no cover -- Postgre
     """The like commits between the delete's removal of the likes and of the post: unguarded,
     the delete then failed at commit (the like's row still pointed at the post)."""
     owner, liker = UserFactory.create_batch(2)
-    post = PostFactory(author=owner)
+    post = PostFactory.create(author=owner)
     read_by_the_like = Post.objects.get(pk=post.pk)  # the like request has read the post
     outcome = []
 

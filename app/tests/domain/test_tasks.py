@@ -38,7 +38,7 @@ def test_existing_account_email_task_skips_deleted_users(user):
 
 
 def test_purge_task_deletes_stale_accounts():
-    UserFactory(inactive=True, date_joined=timezone.now() - timedelta(days=30))
+    UserFactory.create(inactive=True, date_joined=timezone.now() - timedelta(days=30))
 
     assert purge_unactivated_accounts() == 1
     assert not User.objects.exists()

@@ -8,26 +8,30 @@ activation email the containerised worker sent. Standard library only.
 import json
 import time
 import urllib.request
+from typing import Any
 
 
 class Maildev:
-    def __init__(self, url, timeout=10):
+    def __init__(self, url: str, timeout: float = 10) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
 
-    def _request(self, method, path):
+    def _request(self, method: str, path: str) -> Any:
         request = urllib.request.Request(f"{self.url}{path}", method=method)
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read() or b"null")
 
-    def messages(self):
+    def messages(self) -> list[dict[str, Any]]:
         """Every message maildev holds, oldest first (maildev's own order)."""
-        return self._request("GET", "/api/email")
+        messages: list[dict[str, Any]] = self._request("GET", "/api/email")
+        return messages
 
-    def delete_all(self):
+    def delete_all(self) -> None:
         self._request("DELETE", "/api/email/all")
 
-    def wait_for(self, recipient, *, timeout=60, interval=0.5):
+    def wait_for(
+        self, recipient: str, *, timeout: float = 60, interval: float = 0.5
+    ) -> dict[str, Any]:
         """The newest message to ``recipient``, waiting up to ``timeout`` seconds for one."""
         deadline = time.monotonic() + timeout
         while True:

@@ -44,11 +44,11 @@ def log_in(page, site, user):
 @pytest.fixture
 def posts(site):
     """A list like the demo's: members' posts, an anonymous one, one with an image and a like."""
-    ada = UserFactory(display_name="Ada")
-    PostFactory.create_batch(3, author=UserFactory(display_name="Linus"))
-    PostFactory(anonymous=True, body="Anonymous thoughts,\non two lines.")
-    with_image = PostFactory(author=ada, body="A picture.", image=image_upload())
-    return {"ada": ada, "mine": PostFactory(author=ada, body="Mine."), "image": with_image}
+    ada = UserFactory.create(display_name="Ada")
+    PostFactory.create_batch(3, author=UserFactory.create(display_name="Linus"))
+    PostFactory.create(anonymous=True, body="Anonymous thoughts,\non two lines.")
+    with_image = PostFactory.create(author=ada, body="A picture.", image=image_upload())
+    return {"ada": ada, "mine": PostFactory.create(author=ada, body="Mine."), "image": with_image}
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
@@ -101,7 +101,7 @@ def test_account_forms_with_errors(page, site, db):
 
 
 def test_activation_page(page, site, db):
-    user = UserFactory(inactive=True)
+    user = UserFactory.create(inactive=True)
 
     page.goto(activation_link(user).replace("http://testserver", site))
 
@@ -110,7 +110,7 @@ def test_activation_page(page, site, db):
 
 
 def test_error_pages(page, site, posts):
-    log_in(page, site, UserFactory(display_name="Grace"))
+    log_in(page, site, UserFactory.create(display_name="Grace"))
 
     forbidden = page.goto(f"{site}/mtv/fbv/posts/{posts['mine'].pk}/edit/")
     assert forbidden.status == 403

@@ -26,8 +26,8 @@ def script_src(policy):
 
 @pytest.mark.parametrize("flavour", ["fbv", "cbv"])
 def test_web_pages_load_and_work_under_the_policy(page, site, csp_violations, flavour):
-    author = UserFactory(display_name="Ada")
-    post = PostFactory(author=author, body="With a picture.", image=image_upload())
+    author = UserFactory.create(display_name="Ada")
+    post = PostFactory.create(author=author, body="With a picture.", image=image_upload())
     log_in(page, site, author)
     base = f"{site}/mtv/{flavour}/posts"
 
@@ -70,8 +70,8 @@ def test_account_pages_load_under_the_policy(page, site, db, csp_violations):
 
 @pytest.mark.parametrize("flavour", ["drf/fbv", "drf/cbv"])
 def test_browsable_api_loads_and_posts_under_the_policy(page, site, csp_violations, flavour):
-    author = UserFactory(display_name="Ada")
-    post = PostFactory(author=author, body="Browsable.")
+    author = UserFactory.create(display_name="Ada")
+    post = PostFactory.create(author=author, body="Browsable.")
     log_in(page, site, author)
 
     assert script_src(open_page(page, f"{site}/api/{flavour}/posts/{post.pk}/")) == "'self'"
@@ -82,7 +82,7 @@ def test_browsable_api_loads_and_posts_under_the_policy(page, site, csp_violatio
 
 
 def test_swagger_ui_and_graphiql_run_under_the_policy(page, site, db, csp_violations):
-    PostFactory(body="Seen in GraphiQL.")
+    PostFactory.create(body="Seen in GraphiQL.")
 
     assert script_src(open_page(page, f"{site}/api/docs/")) == "'self'"
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=60_000)
@@ -96,8 +96,8 @@ def test_swagger_ui_and_graphiql_run_under_the_policy(page, site, db, csp_violat
 
 
 def test_admin_pages_load_under_the_policy(page, site, csp_violations):
-    staff = UserFactory(staff=True, is_superuser=True)
-    post = PostFactory(body="Moderated.")
+    staff = UserFactory.create(staff=True, is_superuser=True)
+    post = PostFactory.create(body="Moderated.")
     page.goto(f"{site}/admin/login/")
     page.get_by_label("Email").fill(staff.email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -33,8 +33,10 @@ def docs_page(page, screenshot):
 
 def test_list_create_edit_delete_pictured_for_the_docs(docs_page, site):
     page = docs_page
-    user = UserFactory(display_name="Ada")
-    grace, linus = UserFactory(display_name="Grace"), UserFactory(display_name="Linus")
+    user = UserFactory.create(display_name="Ada")
+    grace, linus = UserFactory.create(display_name="Grace"), UserFactory.create(
+        display_name="Linus"
+    )
     for number, (author, colour) in enumerate(zip([grace, linus, grace], COLOURS), start=1):
         post = post_create(
             author=author,
@@ -77,7 +79,7 @@ def test_list_create_edit_delete_pictured_for_the_docs(docs_page, site):
 
 def test_swagger_ui_and_graphiql_pictured_for_the_docs(docs_page, site):
     page = docs_page
-    post_create(author=UserFactory(display_name="Ada"), body="Hello from GraphiQL.")
+    post_create(author=UserFactory.create(display_name="Ada"), body="Hello from GraphiQL.")
 
     page.goto(f"{site}/api/docs/")
     # Swagger UI fetches the schema, which drf-spectacular generates on the first request: seconds

@@ -47,7 +47,9 @@ def run_in_graphiql(page, site, operation):
 
 
 def test_graphiql_runs_a_posts_query_offline(offline_page, site, screenshot):
-    PostFactory(author=UserFactory(display_name="Ada"), body="Hello from the live server")
+    PostFactory.create(
+        author=UserFactory.create(display_name="Ada"), body="Hello from the live server"
+    )
     page = offline_page
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))
@@ -63,7 +65,7 @@ def test_graphiql_runs_a_posts_query_offline(offline_page, site, screenshot):
 
 def test_graphiql_sends_the_csrf_token_with_a_session_mutation(offline_page, site):
     """The live server enforces CSRF; GraphiQL must pass the check for a signed-in user."""
-    user = UserFactory(display_name="Grace")
+    user = UserFactory.create(display_name="Grace")
     session = Client()
     session.force_login(user)
     cookie = session.cookies[settings.SESSION_COOKIE_NAME]
@@ -80,7 +82,9 @@ def test_graphiql_sends_the_csrf_token_with_a_session_mutation(offline_page, sit
 
 
 def test_graphiql_opens_on_the_example_query_and_it_runs(offline_page, site):
-    PostFactory(author=UserFactory(display_name="Ada"), body="Shown by the example query")
+    PostFactory.create(
+        author=UserFactory.create(display_name="Ada"), body="Shown by the example query"
+    )
     page = offline_page
     page.goto(f"{site}/graphql/")
     editor = page.locator(".graphiql-query-editor .CodeMirror")

@@ -29,10 +29,12 @@ def natural_width(image):
 
 @pytest.mark.parametrize("flavour", ["fbv", "cbv"])
 def test_vue_button_likes_without_a_reload_and_the_like_is_kept(page, site, screenshot, flavour):
-    user = UserFactory(display_name="Ada")
-    PostFactory.create_batch(3, author=UserFactory(display_name="Linus"))
-    PostFactory(anonymous=True, body="Anonymous thoughts,\non two lines.")
-    post = PostFactory(author=UserFactory(display_name="Grace"), body="Like me, please.")
+    user = UserFactory.create(display_name="Ada")
+    PostFactory.create_batch(3, author=UserFactory.create(display_name="Linus"))
+    PostFactory.create(anonymous=True, body="Anonymous thoughts,\non two lines.")
+    post = PostFactory.create(
+        author=UserFactory.create(display_name="Grace"), body="Like me, please."
+    )
     log_in(page, site, user)
 
     page.goto(f"{site}/mtv/{flavour}/posts/")
@@ -61,7 +63,7 @@ def test_vue_button_likes_without_a_reload_and_the_like_is_kept(page, site, scre
 
 
 def test_like_button_works_as_a_plain_form_without_javascript(browser, site, user):
-    post = PostFactory(body="No scripts here.")
+    post = PostFactory.create(body="No scripts here.")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     log_in(page, site, user)

@@ -33,7 +33,7 @@ def parses(monkeypatch):
 
 
 def test_a_valid_document_is_parsed_once(gql, parses):
-    PostFactory(body="Hello")
+    PostFactory.create(body="Hello")
 
     first, second = gql(POSTS), gql(POSTS)
 

@@ -104,7 +104,7 @@ def test_graphiql_opens_on_the_example_query(graphiql_page):
 
 
 def test_the_example_query_runs_against_the_schema(client, db):
-    PostFactory(body="Seen through the example query")
+    PostFactory.create(body="Seen through the example query")
 
     response = client.post(GRAPHQL_URL, {"query": EXAMPLE_QUERY}, content_type="application/json")
 

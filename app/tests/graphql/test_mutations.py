@@ -92,7 +92,7 @@ def test_create_with_a_blank_body_gives_a_field_error(gql, db):
 
 
 def test_owner_replaces_the_image(client, user):
-    post = PostFactory(author=user)
+    post = PostFactory.create(author=user)
     client.force_login(user)
 
     response = client.post(
@@ -105,7 +105,7 @@ def test_owner_replaces_the_image(client, user):
 
 
 def test_owner_removes_the_image(client, gql, user):
-    post = PostFactory(author=user, image=image_upload())
+    post = PostFactory.create(author=user, image=image_upload())
     client.force_login(user)
 
     updated = gql(UPDATE, {"id": post.pk, "removeImage": True}).result["data"]["updatePost"]
@@ -163,7 +163,7 @@ def test_anonymous_visitor_cannot_like(gql, post):
 
 
 def test_unlike_keeps_other_users_likes(client, gql, user, other_user, post):
-    LikeFactory(user=other_user, post=post)
+    LikeFactory.create(user=other_user, post=post)
     client.force_login(user)
 
     assert gql(UNLIKE, {"id": post.pk}).result["data"]["unlikePost"]["post"]["likeCount"] == 1
@@ -232,7 +232,7 @@ def test_token_auth_gives_tokens_that_authenticate(client, gql, user):
 
 @pytest.mark.parametrize("who", ["wrong_password", "inactive"])
 def test_token_auth_refuses_bad_credentials_and_inactive_accounts(gql, db, who):
-    user = UserFactory(inactive=who == "inactive")
+    user = UserFactory.create(inactive=who == "inactive")
     password = "wrong" if who == "wrong_password" else PASSWORD
 
     response = gql(TOKEN_AUTH, {"email": user.email, "password": password})

@@ -44,7 +44,7 @@ def test_posts_default_to_the_first_page_of_20(gql, db):
 
 
 def test_posts_show_the_viewer_state_and_the_author_without_email(client, gql, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     client.force_login(user)
 
     (shown,) = gql(POSTS).result["data"]["posts"]["posts"]
@@ -55,7 +55,7 @@ def test_posts_show_the_viewer_state_and_the_author_without_email(client, gql, u
 
 
 def test_posts_show_anonymous_author_as_null(gql, db):
-    PostFactory(anonymous=True)
+    PostFactory.create(anonymous=True)
 
     (shown,) = gql(POSTS).result["data"]["posts"]["posts"]
 
@@ -64,7 +64,7 @@ def test_posts_show_anonymous_author_as_null(gql, db):
 
 
 def test_posts_give_absolute_image_urls(gql, db):
-    PostFactory(image=image_upload())
+    PostFactory.create(image=image_upload())
 
     (shown,) = gql(POSTS).result["data"]["posts"]["posts"]
 
@@ -73,9 +73,9 @@ def test_posts_give_absolute_image_urls(gql, db):
 
 
 def test_posts_filter_by_search_and_author(gql, user):
-    mine = PostFactory(author=user, body="Hello from Paris")
-    PostFactory(author=user, body="Hello from Berlin")
-    PostFactory(body="Paris again, by someone else")
+    mine = PostFactory.create(author=user, body="Hello from Paris")
+    PostFactory.create(author=user, body="Hello from Berlin")
+    PostFactory.create(body="Paris again, by someone else")
 
     result = gql(POSTS, {"search": "paris", "author": str(user.pk)}).result
 

@@ -333,7 +333,7 @@ def test_documents_the_depth_limit_cannot_measure_get_validation_errors(gql, db,
 
 def make_posts(count, liker):
     """``count`` posts: an anonymous one the liker liked, the rest by authors of their own."""
-    LikeFactory(user=liker, post=PostFactory(anonymous=True))
+    LikeFactory.create(user=liker, post=PostFactory.create(anonymous=True))
     PostFactory.create_batch(count - 1)
 
 

@@ -11,7 +11,7 @@ from tests.factories import PostFactory
 
 @pytest.fixture
 def post(user):
-    return PostFactory(author=user, body="Browsable")
+    return PostFactory.create(author=user, body="Browsable")
 
 
 @pytest.mark.parametrize("flavour", ["fbv", "cbv"])

@@ -22,5 +22,6 @@ def context():
 def test_errors_without_a_field_are_non_field_errors(context, error):
     response = exception_handler(error, context)
 
+    assert response is not None
     assert response.status_code == 400
     assert response.data == {"non_field_errors": ["Not like this."]}

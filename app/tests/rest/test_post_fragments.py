@@ -35,7 +35,7 @@ def test_an_unchanged_post_is_serialized_once(api_client, posts_url, post, seria
 
 
 def test_each_viewer_gets_their_own_like_state_and_rights(api_client, posts_url, post, user):
-    fan = LikeFactory(post=post).user
+    fan = LikeFactory.create(post=post).user
     api_client.get(posts_url)  # cached by an anonymous viewer
 
     as_fan = api_client.get(posts_url, **bearer(fan)).json()["results"][0]

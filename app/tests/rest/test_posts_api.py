@@ -40,7 +40,7 @@ def test_list_has_drf_page_shape_and_post_shape(api_client, posts_url, post):
 
 
 def test_anonymous_post_has_null_author_and_no_image(api_client, posts_url):
-    post = PostFactory(anonymous=True)
+    post = PostFactory.create(anonymous=True)
 
     data = api_client.get(f"{posts_url}{post.pk}/").json()
 
@@ -62,7 +62,7 @@ def test_image_and_thumbnail_are_absolute_urls(
 
 
 def test_no_email_address_appears_in_post_responses(member_client, posts_url, user, other_user):
-    PostFactory(author=other_user)
+    PostFactory.create(author=other_user)
     created = member_client.post(posts_url, {"body": "Mine"}).content.decode()
 
     listing = member_client.get(posts_url).content.decode()
@@ -72,7 +72,7 @@ def test_no_email_address_appears_in_post_responses(member_client, posts_url, us
 
 
 def test_can_edit_tells_the_viewer_what_they_may_do(member_client, posts_url, user, other_user):
-    mine, theirs = PostFactory(author=user), PostFactory(author=other_user)
+    mine, theirs = PostFactory.create(author=user), PostFactory.create(author=other_user)
 
     can_edit = {
         post["id"]: post["can_edit"] for post in member_client.get(posts_url).json()["results"]
@@ -327,11 +327,11 @@ def test_list_costs_the_same_queries_for_1_and_50_posts(
     """count + page (+ the JWT's user), however many posts, authors and likes are on the page."""
     if signed_in:
         api_client.credentials(**bearer(user))
-    PostFactory(author=user)
+    PostFactory.create(author=user)
     with CaptureQueriesContext(connection) as one:
         assert len(api_client.get(f"{posts_url}?page_size=50").json()["results"]) == 1
     for _ in range(49):
-        LikeFactory(user=user, post=PostFactory(author=UserFactory()))
+        LikeFactory.create(user=user, post=PostFactory.create(author=UserFactory.create()))
     with CaptureQueriesContext(connection) as fifty:
         assert len(api_client.get(f"{posts_url}?page_size=50").json()["results"]) == 50
 

@@ -72,7 +72,7 @@ def pages(post_id):
 
 @pytest.mark.parametrize("kind", ["visitor", "member", "staff"])
 def test_every_page_has_the_strict_policy(client, user, staff_user, kind):
-    post = PostFactory(author=staff_user if kind == "staff" else user)
+    post = PostFactory.create(author=staff_user if kind == "staff" else user)
     if kind != "visitor":
         client.force_login(staff_user if kind == "staff" else user)
 

@@ -99,7 +99,7 @@ def test_web_rest_and_graphql_spend_one_signup_budget(client, db, throttle_rates
 
 def test_each_aliased_token_auth_counts(client, db, throttle_rates):
     """30 aliased tokenAuth fields in one request are 30 password checks: each spends budget."""
-    user = UserFactory()
+    user = UserFactory.create()
     throttle_rates(token="3/min")
     fields = " ".join(
         f'a{n}: tokenAuth(email: "{user.email}", password: "{PASSWORD}") {{ access }}'

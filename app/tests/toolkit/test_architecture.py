@@ -24,7 +24,7 @@ def imports_of(path, root=APP_DIR):
     package = module_name(path, root).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)

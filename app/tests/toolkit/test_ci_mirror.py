@@ -10,6 +10,7 @@ import ast
 import importlib.util
 import re
 import shlex
+from typing import Any
 
 import pytest
 import yaml
@@ -142,7 +143,7 @@ def bitbucket_deploy_steps(pipeline):
 
 
 def bitbucket_deploy_jobs(root=REPO_DIR):
-    jobs = {}
+    jobs: dict[str, Any] = {}
     for step in bitbucket_deploy_steps(load("bitbucket-pipelines.yml", root)).values():
         spec = job(step["script"], {})
         assert jobs.setdefault(step["name"], spec) == spec, "deploy steps differ"
@@ -287,7 +288,9 @@ def test_gitlab_coverage_regex_reads_the_total_of_coverage_py_report():
         "Name    Stmts   Miss Branch BrPart  Cover\nTOTAL    2244    295    248     33    85%\n"
     )
 
-    assert re.search(pattern, report, re.M).group(1) == "85"
+    match = re.search(pattern, report, re.M)
+
+    assert match is not None and match.group(1) == "85"
 
 
 def test_gitlab_shows_the_cobertura_report_the_tests_session_writes():
@@ -355,6 +358,7 @@ def test_deploys_authenticate_with_short_lived_oidc_credentials_only():
 
 def test_ci_local_never_runs_a_deploy_job():
     spec = importlib.util.spec_from_file_location("ci_local", REPO_DIR / "tools/ci_local.py")
+    assert spec is not None and spec.loader is not None
     ci_local = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ci_local)
     local = ci_local.without_deploy_jobs(load(".gitlab-ci.yml"))

@@ -3,6 +3,7 @@ S3 when a bucket is named, on the local filesystem otherwise, and the database p
 on its own. S3 is moto's server mode, a real HTTP S3 endpoint, reached by boto3 as AWS would be.
 """
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -86,24 +87,38 @@ def s3(s3_endpoint):
     client.delete_bucket(Bucket=BUCKET)
 
 
-def production(tmp_path, *args, **env):
-    """manage.py under the production settings on a throwaway SQLite database."""
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory):
+    """A SQLite database migrated under the production settings, once for the module: each
+    test works on a copy (migrating takes seconds)."""
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    migrated = manage(
+        "migrate", "--noinput", SECRET_KEY=GOOD_KEY, DATABASE_URL=f"sqlite:///{path}"
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    return path
+
+
+def production(tmp_path, migrated_database, *args, **env):
+    """manage.py under the production settings on a throwaway copy of the migrated database."""
+    shutil.copy(migrated_database, tmp_path / "db.sqlite3")
     env = {
         "SECRET_KEY": GOOD_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         **env,
     }
-    migrated = manage("migrate", "--noinput", **env)
-    assert migrated.returncode == 0, migrated.stderr
     result = manage(*args, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
 
-def test_with_a_bucket_uploads_and_thumbnails_go_to_s3(tmp_path, s3, s3_endpoint):
+def test_with_a_bucket_uploads_and_thumbnails_go_to_s3(
+    tmp_path, migrated_database, s3, s3_endpoint
+):
     storage, image, thumbnail, url = production(
         tmp_path,
+        migrated_database,
         "shell",
         "--no-imports",
         "-c",
@@ -124,9 +139,9 @@ def test_with_a_bucket_uploads_and_thumbnails_go_to_s3(tmp_path, s3, s3_endpoint
     assert not (tmp_path / "media").exists()
 
 
-def test_without_a_bucket_uploads_stay_on_the_local_filesystem(tmp_path):
+def test_without_a_bucket_uploads_stay_on_the_local_filesystem(tmp_path, migrated_database):
     storage, image, thumbnail, url = production(
-        tmp_path, "shell", "--no-imports", "-c", PUBLISH_WITH_IMAGE
+        tmp_path, migrated_database, "shell", "--no-imports", "-c", PUBLISH_WITH_IMAGE
     )
 
     assert storage == "FileSystemStorage"

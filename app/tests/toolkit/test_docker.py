@@ -25,19 +25,17 @@ class ComposeLoader(yaml.SafeLoader):
     """Compose's YAML: `!reset` and `!override` (override files) read as their plain value."""
 
 
+def plain_value(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node)
+
+
 for tag in ("!reset", "!override"):
-    ComposeLoader.add_constructor(
-        tag,
-        lambda loader, node: (
-            loader.construct_mapping(node)
-            if isinstance(node, yaml.MappingNode)
-            else (
-                loader.construct_sequence(node)
-                if isinstance(node, yaml.SequenceNode)
-                else loader.construct_scalar(node)
-            )
-        ),
-    )
+    ComposeLoader.add_constructor(tag, plain_value)
 
 
 def compose(name="docker-compose.yml"):
@@ -128,7 +126,11 @@ def test_the_real_run_uses_the_compose_files_maildev():
     version = next(
         node.value.value
         for node in tree.body
-        if isinstance(node, ast.Assign) and node.targets[0].id == "MAILDEV_VERSION"
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == "MAILDEV_VERSION"
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
     )
     lock = json.loads((REPO_DIR / "tools/maildev/package-lock.json").read_text())
 

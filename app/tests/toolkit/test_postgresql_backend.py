@@ -3,6 +3,8 @@ a server restart is a pause for the requests that arrive meanwhile, not a 500. (
 nox -s faults, restarts a real server under load.)"""
 
 import logging
+import time
+from typing import Any
 
 import psycopg2
 import pytest
@@ -30,7 +32,7 @@ SETTINGS = {
 @pytest.fixture
 def server(monkeypatch):
     """A PostgreSQL that refuses ``refusals`` connections, then accepts; time is simulated."""
-    state = {"refusals": 0, "attempts": 0, "now": 0.0, "slept": []}
+    state: dict[str, Any] = {"refusals": 0, "attempts": 0, "now": 0.0, "slept": []}
 
     def connect(wrapper, conn_params):
         state["attempts"] += 1
@@ -43,8 +45,9 @@ def server(monkeypatch):
         state["now"] += seconds
 
     monkeypatch.setattr(django_postgresql.DatabaseWrapper, "get_new_connection", connect)
-    monkeypatch.setattr(base.time, "sleep", sleep)
-    monkeypatch.setattr(base.time, "monotonic", lambda: state["now"])
+    # The backend's module reads the clock through ``time``, the module patched here.
+    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(time, "monotonic", lambda: state["now"])
     return state
 
 

@@ -43,3 +43,16 @@ def test_requirements_check_and_django_checks_are_hooks():
     ids = {hook["id"] for repo in hooks() for hook in repo["hooks"]}
 
     assert {"black", "flake8", "requirements-check", "django-checks"} <= ids
+
+
+def test_mypy_runs_from_the_lint_virtualenv_at_the_locked_versions():
+    """mypy cannot be an isolated hook: it imports the project and its libraries. It is a
+    system hook, so the mypy that runs is the one `nox -s lint` installed from the lock."""
+    (mypy,) = [hook for repo in hooks() for hook in repo["hooks"] if hook["id"] == "mypy"]
+    locked = locked_versions()
+
+    assert mypy["language"] == "system" and mypy["entry"] == "python tools/typecheck.py"
+    # The whole project, as configured in pyproject.toml, not only the staged files.
+    assert mypy["pass_filenames"] is False
+    assert {"mypy", "django-stubs", "djangorestframework-stubs"} <= set(locked)
+    assert 'session.install("-r", REQUIREMENTS_DEV)' in (REPO_DIR / "noxfile.py").read_text()

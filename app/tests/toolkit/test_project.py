@@ -7,7 +7,8 @@ from django.core.management import call_command
 from PIL import Image
 
 from domain.accounts.models import User
-from domain.posts.management.commands.seed_demo import DEMO_IMAGE_SIZE, DEMO_USERS, demo_image
+from domain.demo import DEMO_USERS
+from domain.posts.management.commands.seed_demo import DEMO_IMAGE_SIZE, demo_image
 from domain.posts.models import Post
 from tests.factories import LikeFactory, PostFactory, UserFactory
 
@@ -45,7 +46,7 @@ def test_every_domain_model_has_an_admin(model):
 
 @pytest.mark.parametrize("model_path", ["accounts/user", "posts/post", "posts/like"])
 def test_admin_pages_render(admin_client, model_path):
-    like = LikeFactory(post=PostFactory(author=UserFactory()))
+    like = LikeFactory.create(post=PostFactory.create(author=UserFactory.create()))
     pk = {"accounts/user": like.user.pk, "posts/post": like.post.pk, "posts/like": like.pk}
 
     assert admin_client.get(f"/admin/{model_path}/").status_code == 200

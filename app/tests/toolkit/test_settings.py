@@ -14,7 +14,7 @@ GOOD_KEY = "k3y-" + "".join(chr(ord("a") + (i * 7) % 26) for i in range(60))
 
 
 def manage(*args, **env):
-    environment = {
+    environment: dict[str, str | None] = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -22,11 +22,11 @@ def manage(*args, **env):
     environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.production"})
     environment.update(env)
     # None unsets a variable (the test process itself runs with DJANGO_READ_DOT_ENV_FILE=false).
-    environment = {key: value for key, value in environment.items() if value is not None}
+    present = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_DIR / "app",
-        env=environment,
+        env=present,
         capture_output=True,
         text=True,
         timeout=120,

@@ -26,7 +26,7 @@ def test_form_like_without_javascript_redirects_back_with_a_message(client, flav
 
 
 def test_liked_post_offers_an_unlike_form(client, flavour, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     client.force_login(user)
 
     content = client.get(url(flavour, "post_detail", post.pk)).content.decode()
@@ -36,7 +36,7 @@ def test_liked_post_offers_an_unlike_form(client, flavour, user, post):
 
 
 def test_form_unlike_takes_the_like_back(client, flavour, user, post):
-    LikeFactory(user=user, post=post)
+    LikeFactory.create(user=user, post=post)
     client.force_login(user)
 
     response = client.post(url(flavour, "post_unlike", post.pk), follow=True)
@@ -88,7 +88,9 @@ def test_ajax_like_with_the_pages_csrf_token_answers_count_and_state(flavour, us
     client.force_login(user)
     page = client.get(url(flavour, "post_detail", post.pk)).content.decode()
     # Where like-button.js takes it from: the hidden input of the form it replaces.
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match is not None
+    token = match.group(1)
     headers = {"Accept": "application/json", "X-CSRFToken": token}
 
     liked = client.post(url(flavour, "post_like", post.pk), headers=headers)

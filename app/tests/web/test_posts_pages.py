@@ -36,8 +36,8 @@ def test_list_links_stay_in_their_flavour(client, flavour, post):
 
 
 def test_list_tells_the_age_of_posts_in_one_unit(client, flavour, db):
-    PostFactory(body="fresh")
-    old = PostFactory(body="old")
+    PostFactory.create(body="fresh")
+    old = PostFactory.create(body="old")
     Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3, hours=5))
 
     content = client.get(url(flavour, "post_list")).content.decode()
@@ -71,7 +71,7 @@ def test_second_page_links_back_to_newer_posts(client, flavour, db):
 
 
 def test_author_filter_names_the_author(client, flavour, post):
-    PostFactory()
+    PostFactory.create()
 
     response = client.get(url(flavour, "post_list"), {"author": post.author_id})
 
@@ -120,7 +120,7 @@ def test_list_is_get_only(client, flavour, db):
 
 
 def test_detail_shows_the_full_image(client, flavour, user):
-    post = PostFactory(author=user, image=image_upload())
+    post = PostFactory.create(author=user, image=image_upload())
 
     content = client.get(url(flavour, "post_detail", post.pk)).content.decode()
 
@@ -164,7 +164,7 @@ def test_new_post_with_image_shows_its_thumbnail_in_the_list(
 
 
 def test_list_shows_the_image_itself_while_the_thumbnail_is_not_ready(client, flavour, user):
-    post = PostFactory(author=user, image=image_upload())
+    post = PostFactory.create(author=user, image=image_upload())
 
     content = client.get(url(flavour, "post_list")).content.decode()
 
@@ -203,7 +203,7 @@ def test_owner_sees_edit_and_delete_links_and_others_do_not(client, flavour, pos
 
 
 def test_staff_sees_edit_links_on_anonymous_posts(client, flavour, staff_user):
-    post = PostFactory(anonymous=True)
+    post = PostFactory.create(anonymous=True)
     client.force_login(staff_user)
 
     content = client.get(url(flavour, "post_list")).content
@@ -231,7 +231,7 @@ def test_edit_saves_and_flashes(client, flavour, post):
 
 
 def test_edit_can_remove_the_image(client, flavour, user):
-    post = PostFactory(author=user, image=image_upload())
+    post = PostFactory.create(author=user, image=image_upload())
     client.force_login(user)
     assert b"Remove the current image" in client.get(url(flavour, "post_edit", post.pk)).content
 
@@ -314,8 +314,8 @@ def test_delete_asks_for_confirmation_first(client, flavour, post):
 def test_delete_removes_the_post_and_its_image_and_flashes(
     client, flavour, user, django_capture_on_commit_callbacks
 ):
-    post = PostFactory(author=user, image=image_upload())
-    storage, name = post.image.storage, post.image.name
+    post = PostFactory.create(author=user, image=image_upload())
+    storage, name = post.image.storage, str(post.image.name)
     client.force_login(user)
 
     with django_capture_on_commit_callbacks(execute=True):

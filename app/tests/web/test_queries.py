@@ -26,17 +26,17 @@ def queries_for(client, path, data=None):
 @pytest.mark.parametrize("viewer", ["anonymous", "member"])
 def test_list_page_runs_the_same_queries_for_1_and_50_posts(client, flavour, viewer, db):
     if viewer == "member":
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
     path = reverse(f"{flavour}:post_list")
-    PostFactory()
+    PostFactory.create()
     one = queries_for(client, path, {"page_size": 50})
 
     authors = UserFactory.create_batch(3)
     for number in range(49):
-        post = PostFactory(author=authors[number % 3] if number % 4 else None)
+        post = PostFactory.create(author=authors[number % 3] if number % 4 else None)
         if number % 5 == 0:
-            LikeFactory(post=post)
-    PostFactory(image=image_upload())
+            LikeFactory.create(post=post)
+    PostFactory.create(image=image_upload())
     fifty = queries_for(client, path, {"page_size": 50})
 
     assert one == fifty == LIST_QUERIES[viewer]
@@ -57,11 +57,11 @@ def test_filtered_list_page_costs_no_more(client, flavour, viewer, user):
 
 def test_detail_page_runs_a_constant_number_of_queries(client, flavour, user):
     client.force_login(user)
-    post = PostFactory(author=user, image=image_upload())
+    post = PostFactory.create(author=user, image=image_upload())
     path = reverse(f"{flavour}:post_detail", args=[post.pk])
     before = queries_for(client, path)
     LikeFactory.create_batch(20, post=post)
-    LikeFactory(post=post, user=user)
+    LikeFactory.create(post=post, user=user)
 
     # Session, user, and the post with author and "liked" in one query.
     assert queries_for(client, path) == before == 2 + SESSION_QUERIES

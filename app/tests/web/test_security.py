@@ -16,7 +16,7 @@ WEB_APP = APP_DIR / "interfaces" / "web"
 
 
 def test_script_in_a_post_body_is_escaped_on_list_and_detail(client, flavour, db):
-    post = PostFactory(body=f"Hi {SCRIPT}")
+    post = PostFactory.create(body=f"Hi {SCRIPT}")
 
     for page in (
         reverse(f"{flavour}:post_list"),
@@ -28,8 +28,8 @@ def test_script_in_a_post_body_is_escaped_on_list_and_detail(client, flavour, db
 
 
 def test_script_in_a_display_name_is_escaped_in_posts_nav_and_messages(client, flavour, db):
-    author = UserFactory(display_name=SCRIPT)
-    PostFactory(author=author)
+    author = UserFactory.create(display_name=SCRIPT)
+    PostFactory.create(author=author)
 
     login = client.post(
         reverse("login"), {"username": author.email, "password": PASSWORD}, follow=True
@@ -43,7 +43,7 @@ def test_script_in_a_display_name_is_escaped_in_posts_nav_and_messages(client, f
 
 
 def test_script_in_a_display_name_is_escaped_on_the_activation_page(client, db):
-    user = UserFactory(display_name=SCRIPT, inactive=True)
+    user = UserFactory.create(display_name=SCRIPT, inactive=True)
 
     content = client.get(activation_link(user).removeprefix("http://testserver")).content.decode()
 

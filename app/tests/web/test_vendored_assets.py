@@ -29,7 +29,9 @@ def test_vendored_file_is_the_version_package_lock_pins(name):
     package, banner = VENDORED[name]
     head = (VENDOR / name).read_text(encoding="utf-8")[:400]
 
-    assert re.search(banner, head).group(1) == locked_version(package)
+    match = re.search(banner, head)
+
+    assert match is not None and match.group(1) == locked_version(package)
 
 
 @pytest.mark.parametrize("package", ["bootstrap", "vue", "axios"])

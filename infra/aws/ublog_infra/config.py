@@ -6,6 +6,13 @@ Any key can be overridden on the command line with `-c <environment>.<key>=<valu
 """
 
 from dataclasses import dataclass, fields
+from typing import Any, Protocol
+
+
+class ContextNode(Protocol):
+    """What reads the CDK context: an app's ``node`` (or the tests' stand-in)."""
+
+    def try_get_context(self, key: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class EnvironmentConfig:
     hosted_zone_name: str = ""
 
     @classmethod
-    def from_context(cls, node, name):
+    def from_context(cls, node: ContextNode, name: str) -> "EnvironmentConfig":
         environments = node.try_get_context("environments") or {}
         if name not in environments:
             raise ValueError(f"no environment {name!r} in cdk.json (have {sorted(environments)})")
@@ -61,7 +68,7 @@ class EnvironmentConfig:
         return config
 
 
-def _coerce(kind, value):
+def _coerce(kind: object, value: object) -> object:
     """Context values given with -c arrive as strings."""
     if not isinstance(value, str):
         return value
@@ -72,9 +79,12 @@ def _coerce(kind, value):
     return value
 
 
-def cdk_json_context():
+def cdk_json_context() -> dict[str, Any]:
     """cdk.json's context, as the CDK CLI passes it to the app (the tests build apps with it)."""
     import json
     from pathlib import Path
 
-    return json.loads((Path(__file__).parents[1] / "cdk.json").read_text())["context"]
+    context: dict[str, Any] = json.loads((Path(__file__).parents[1] / "cdk.json").read_text())[
+        "context"
+    ]
+    return context

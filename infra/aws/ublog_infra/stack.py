@@ -6,8 +6,11 @@ only from the app's security group; S3 for uploads; the migrate task run by a Tr
 services wait for. Every name is generated, so environments share nothing mutable.
 """
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import CfnOutput, CfnResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_certificatemanager as acm
@@ -24,6 +27,10 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import triggers
+from constructs import Construct, IConstruct
+
+if TYPE_CHECKING:
+    from .config import EnvironmentConfig
 
 INFRA_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = INFRA_DIR.parent
@@ -53,9 +60,11 @@ ASSET_EXCLUDES = [
 ]
 
 
-def skip_checkov(construct, **reasons):
+def skip_checkov(construct: IConstruct, **reasons: str) -> None:
     """Record checkov skips, each with its reason, in the resource's template metadata."""
     resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
+    if not isinstance(resource, CfnResource):
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource to annotate")
     existing = (resource.get_metadata("checkov") or {}).get("skip", [])
     skips = existing + [{"id": check, "comment": reason} for check, reason in reasons.items()]
     resource.add_metadata("checkov", {"skip": skips})
@@ -88,14 +97,16 @@ RETENTION_DAYS = {
 }
 
 
-def retention(days):
+def retention(days: int) -> logs.RetentionDays:
     if days not in RETENTION_DAYS:
         raise ValueError(f"log_retention_days must be one of {sorted(RETENTION_DAYS)}")
     return logs.RetentionDays[RETENTION_DAYS[days]]
 
 
 class UblogStack(Stack):
-    def __init__(self, scope, construct_id, *, config, **kwargs):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: Any
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
 
@@ -198,7 +209,7 @@ class UblogStack(Stack):
             else f"http://{self.load_balancer.load_balancer_dns_name}"
         )
 
-        self.task_definitions = {}
+        self.task_definitions: dict[str, ecs.FargateTaskDefinition] = {}
         for process in processes.PROCESSES.values():
             self.task_definitions[process.name] = self.make_task_definition(process)
         self.media.grant_read_write(self.task_definitions["web"].task_role)
@@ -220,7 +231,7 @@ class UblogStack(Stack):
         CfnOutput(self, "MediaBucketName", value=self.media.bucket_name)
 
     # --- Building blocks --------------------------------------------------------------------
-    def annotate_cdk_handlers(self):
+    def annotate_cdk_handlers(self) -> None:
         """Justify checkov's Lambda findings on the handlers the AWS CDK adds by itself."""
         for construct in self.node.find_all():
             if (
@@ -245,7 +256,7 @@ class UblogStack(Stack):
                     "it does not know in advance (the database's exports).",
                 )
 
-    def log_group(self, construct_id):
+    def log_group(self, construct_id: str) -> logs.LogGroup:
         group = logs.LogGroup(
             self,
             construct_id,
@@ -255,7 +266,7 @@ class UblogStack(Stack):
         skip_checkov(group, CKV_AWS_158=LOGS_KEY_REASON)
         return group
 
-    def data_security_group(self, construct_id, what, port):
+    def data_security_group(self, construct_id: str, what: str, port: int) -> ec2.SecurityGroup:
         group = ec2.SecurityGroup(
             self,
             f"{construct_id}SecurityGroup",
@@ -266,7 +277,7 @@ class UblogStack(Stack):
         group.add_ingress_rule(self.app_sg, ec2.Port.tcp(port), f"{what} from the ublog tasks")
         return group
 
-    def make_database(self):
+    def make_database(self) -> rds.DatabaseInstance:
         database = rds.DatabaseInstance(
             self,
             "Database",
@@ -308,7 +319,7 @@ class UblogStack(Stack):
             )
         return database
 
-    def make_redis(self):
+    def make_redis(self) -> elasticache.CfnReplicationGroup:
         subnets = elasticache.CfnSubnetGroup(
             self,
             "RedisSubnets",
@@ -343,7 +354,7 @@ class UblogStack(Stack):
         )
         return redis
 
-    def make_media_bucket(self):
+    def make_media_bucket(self) -> s3.Bucket:
         bucket = s3.Bucket(
             self,
             "Media",
@@ -365,7 +376,7 @@ class UblogStack(Stack):
         )
         return bucket
 
-    def environment(self, process):
+    def process_environment(self, process: processes.Process) -> dict[str, str]:
         """The plain variables of a process: addresses and switches, never a secret."""
         redis = self.redis
         values = {
@@ -393,14 +404,17 @@ class UblogStack(Stack):
             )
         return values
 
-    def secrets(self):
+    def secrets(self) -> dict[str, ecs.Secret]:
+        database_secret = self.database.secret
+        if database_secret is None:  # the instance generates its credentials (make_database)
+            raise ValueError("the database has no generated credentials secret")
         return {
-            "DATABASE_PASSWORD": ecs.Secret.from_secrets_manager(self.database.secret, "password"),
+            "DATABASE_PASSWORD": ecs.Secret.from_secrets_manager(database_secret, "password"),
             "SECRET_KEY": ecs.Secret.from_secrets_manager(self.secret_key),
             "EMAIL_URL": ecs.Secret.from_secrets_manager(self.email_url),
         }
 
-    def make_task_definition(self, process):
+    def make_task_definition(self, process: processes.Process) -> ecs.FargateTaskDefinition:
         config = self.config
         cpu, memory = {
             "web": (config.web_cpu, config.web_memory),
@@ -423,7 +437,7 @@ class UblogStack(Stack):
             process.name,
             image=self.image,
             command=list(process.command),
-            environment=self.environment(process),
+            environment=self.process_environment(process),
             secrets=self.secrets(),
             logging=ecs.LogDriver.aws_logs(
                 stream_prefix=process.name, log_group=self.log_group(f"{process.name}Logs")
@@ -450,9 +464,9 @@ class UblogStack(Stack):
             )
         return task_definition
 
-    def make_web_service(self):
+    def make_web_service(self) -> ecs_patterns.ApplicationLoadBalancedFargateService:
         config = self.config
-        https = {}
+        https: dict[str, Any] = {}
         if self.domain:
             zone = route53.HostedZone.from_hosted_zone_attributes(
                 self,
@@ -524,7 +538,9 @@ class UblogStack(Stack):
         )
         return web
 
-    def service(self, construct_id, process, **kwargs):
+    def service(
+        self, construct_id: str, process: processes.Process, **kwargs: Any
+    ) -> ecs.FargateService:
         return ecs.FargateService(
             self,
             construct_id,
@@ -537,7 +553,7 @@ class UblogStack(Stack):
             **kwargs,
         )
 
-    def make_worker_service(self):
+    def make_worker_service(self) -> ecs.FargateService:
         config = self.config
         worker = self.service(
             "Worker",
@@ -553,7 +569,7 @@ class UblogStack(Stack):
         ).scale_on_cpu_utilization("Cpu", target_utilization_percent=config.worker_cpu_target)
         return worker
 
-    def make_beat_service(self):
+    def make_beat_service(self) -> ecs.FargateService:
         # Exactly one scheduler, ever: a second beat would send every periodic task twice, so
         # a deployment stops the old task (0%) before it starts the new one (100% at most).
         return self.service(
@@ -565,7 +581,7 @@ class UblogStack(Stack):
             circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
         )
 
-    def make_migration_trigger(self, before):
+    def make_migration_trigger(self, before: list[Construct]) -> triggers.Trigger:
         task_definition = self.task_definitions["migrate"]
         runner_logs = self.log_group("MigrationRunnerLogs")
         runner = lambda_.Function(
@@ -606,7 +622,10 @@ class UblogStack(Stack):
             CKV_AWS_117="Calls only the ECS API; the migration itself runs in the VPC.",
             CKV_AWS_173="Its variables are ARNs and IDs, no secrets.",
         )
-        self.migration_runner_path = runner.node.default_child.node.path
+        function = runner.node.default_child
+        if function is None:  # a lambda_.Function always has its CfnFunction
+            raise TypeError("the migration runner has no CloudFormation function")
+        self.migration_runner_path = function.node.path
         trigger = triggers.Trigger(
             self,
             "MigrateBeforeTraffic",

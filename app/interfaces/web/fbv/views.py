@@ -1,11 +1,18 @@
 """Posts as Django function-based views: each view reads the request, calls the domain and picks
 a response. Compare with ../cbv/views.py, which does the same with generic class-based views."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domain.posts.models import Post
@@ -32,19 +39,19 @@ from ..common import (
 from ..forms import PostEditForm, PostForm
 
 
-def _get_post_or_404(request, post_id):
+def _get_post_or_404(request: HttpRequest, post_id: int) -> Post:
     try:
         return post_get(post_id=post_id, viewer=request.user)
     except Post.DoesNotExist:
         raise Http404("No such post.")
 
 
-def _detail_url(post):
+def _detail_url(post: Post) -> str:
     return reverse("fbv:post_detail", args=[post.pk])
 
 
 @require_GET
-def post_list(request):
+def post_list(request: HttpRequest) -> HttpResponse:
     query = request.GET
     try:
         page = post_page(
@@ -60,14 +67,14 @@ def post_list(request):
 
 
 @require_GET
-def post_detail(request, post_id):
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     return render(request, "web/posts/detail.html", {"post": post})
 
 
 @require_http_methods(["GET", "POST"])
 @throttle_posts(AnonPostCreateThrottle)
-def post_new(request):
+def post_new(request: HttpRequest) -> HttpResponse:
     form = PostForm(*_form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +92,7 @@ def post_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-def post_edit(request, post_id):
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
         return denied(request, PermissionDenied(NOT_YOUR_POST))
@@ -110,7 +117,7 @@ def post_edit(request, post_id):
 
 
 @require_http_methods(["GET", "POST"])
-def post_delete_view(request, post_id):
+def post_delete_view(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     if not can_edit_post(request.user, post):
         return denied(request, PermissionDenied(NOT_YOUR_POST))
@@ -123,16 +130,16 @@ def post_delete_view(request, post_id):
 
 
 @require_POST
-def post_like_view(request, post_id):
+def post_like_view(request: HttpRequest, post_id: int) -> HttpResponse:
     return _toggle_like(request, post_id, post_like)
 
 
 @require_POST
-def post_unlike_view(request, post_id):
+def post_unlike_view(request: HttpRequest, post_id: int) -> HttpResponse:
     return _toggle_like(request, post_id, post_unlike)
 
 
-def _toggle_like(request, post_id, service):
+def _toggle_like(request: HttpRequest, post_id: int, service: Callable[..., Post]) -> HttpResponse:
     post = _get_post_or_404(request, post_id)
     try:
         with gone_is_404():
@@ -142,11 +149,13 @@ def _toggle_like(request, post_id, service):
     return like_response(request, post, _detail_url(post))
 
 
-def _form_data(request):
+def _form_data(
+    request: HttpRequest,
+) -> tuple[MultiValueDict[str, str] | None, MultiValueDict[str, Any] | None]:
     # Bound on POST even when the POST is empty, so an empty submission shows its errors.
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def _status(form):
+def _status(form: BaseForm) -> int:
     # A re-displayed form with errors says so to scripts and tests, not only to eyes.
     return 400 if form.is_bound and form.errors else 200

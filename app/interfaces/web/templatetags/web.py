@@ -1,19 +1,25 @@
 """Template helpers that let one set of templates serve both flavours, and render a list page
 without paying for every link and every post each time (docs/performance.md)."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django import template
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
+from domain.posts.models import Post
 from domain.posts.permissions import can_edit_post
 from interfaces.fragments import post_fragment
 
@@ -22,11 +28,11 @@ register = template.Library()
 FLAVOURS = ("fbv", "cbv")
 
 
-def flavour_of(request):
+def flavour_of(request: HttpRequest | None) -> str:
     """The namespace of the flavour serving this request; pages outside both (accounts, home,
     error pages) link to the function-based flavour."""
     match = getattr(request, "resolver_match", None)
-    namespace = match.namespace if match else ""
+    namespace: str = match.namespace if match else ""
     return namespace if namespace in FLAVOURS else FLAVOURS[0]
 
 
@@ -35,13 +41,13 @@ _ID_SLOT = "7310541139"
 
 
 @lru_cache(maxsize=256)
-def _url_parts(urlconf, script_prefix, viewname, arity):
+def _url_parts(urlconf: str | None, script_prefix: str, viewname: str, arity: int) -> list[str]:
     """The URL of ``viewname`` split where its ``arity`` integer arguments go: reversed once per
     process instead of once per link (a list page has a hundred links)."""
     return reverse(viewname, urlconf=urlconf, args=[_ID_SLOT] * arity).split(_ID_SLOT)
 
 
-def fast_reverse(viewname, args=()):
+def fast_reverse(viewname: str, args: Sequence[object] = ()) -> str:
     """``reverse(viewname, args=args)`` for whole-number arguments, from ``_url_parts``."""
     if not all(isinstance(arg, int) for arg in args):
         return reverse(viewname, args=args)
@@ -53,12 +59,12 @@ def fast_reverse(viewname, args=()):
 
 
 @register.simple_tag(takes_context=True)
-def post_url(context, name, *args):
+def post_url(context: template.Context, name: str, *args: object) -> str:
     """``{% post_url "post_detail" post.pk %}``: the URL of ``name`` in the current flavour."""
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment, now=None):
+def age(moment: datetime, now: datetime | None = None) -> str:
     """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
     now = now or timezone.now()
     # To the second: every request in that second shares the answer for a post (timesince,
@@ -67,7 +73,7 @@ def age(moment, now=None):
 
 
 @lru_cache(maxsize=4096)
-def _age(moment, now, language):
+def _age(moment: datetime, now: datetime, language: str) -> str:
     if now - moment < timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment, now, depth=1)} ago"
@@ -82,7 +88,7 @@ AGE_SLOT, CSRF_SLOT, PATH_SLOT, QUERY_SLOT = (
 
 
 @register.simple_tag(takes_context=True)
-def post_card(context, post, full=False):
+def post_card(context: template.Context, post: Post, full: bool = False) -> SafeString:
     """``{% post_card post %}``: web/posts/_post.html for ``post``, rendered once per version of
     the post and variant, then kept in the per-process "fragments" cache. The viewer's state
     (liked, may edit) picks the variant and is never cached per viewer; the request's CSRF
@@ -91,7 +97,8 @@ def post_card(context, post, full=False):
     can_edit = can_edit_post(request.user, post)
     flavour = flavour_of(request)
 
-    def render():
+    def render() -> str:
+        assert context.template is not None  # set while a template renders this tag
         card = context.template.engine.get_template(CARD_TEMPLATE)
         return card.render(
             template.Context(
@@ -115,25 +122,35 @@ def post_card(context, post, full=False):
     )
     slots = _page_slots(context)
     return mark_safe(
-        html.replace(AGE_SLOT, escape(age(post.created_at, slots["now"])))
-        .replace(CSRF_SLOT, slots[CSRF_SLOT])
-        .replace(PATH_SLOT, slots[PATH_SLOT])
-        .replace(QUERY_SLOT, slots[QUERY_SLOT])
+        html.replace(AGE_SLOT, escape(age(post.created_at, slots.now)))
+        .replace(CSRF_SLOT, slots.csrf_token)
+        .replace(PATH_SLOT, slots.full_path)
+        .replace(QUERY_SLOT, slots.next_query)
     )
 
 
-def _page_slots(context):
-    """What the cards of one page share, worked out for the first card of the page and kept in
-    the render's own state for the others."""
-    slots = context.render_context.get(_page_slots)
+@dataclass(frozen=True)
+class _PageSlots:
+    """What the cards of one page share, escaped, and the moment their ages are told from."""
+
+    now: datetime
+    csrf_token: str
+    full_path: str
+    next_query: str
+
+
+def _page_slots(context: template.Context) -> _PageSlots:
+    """The page's slots, worked out for its first card and kept in the render's own state for
+    the others."""
+    slots: _PageSlots | None = context.render_context.get(_PageSlots)
     if slots is None:
         request = context["request"]
         full_path = request.get_full_path()
-        slots = context.render_context[_page_slots] = {
-            "now": timezone.now(),
+        slots = context.render_context[_PageSlots] = _PageSlots(
+            now=timezone.now(),
             # The page's one token (the context processor's), not a newly masked one per post.
-            CSRF_SLOT: escape(context.get("csrf_token") or get_token(request)),
-            PATH_SLOT: escape(full_path),
-            QUERY_SLOT: escape(urlencode(full_path)),
-        }
+            csrf_token=escape(context.get("csrf_token") or get_token(request)),
+            full_path=escape(full_path),
+            next_query=escape(urlencode(full_path)),
+        )
     return slots

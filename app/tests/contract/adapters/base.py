@@ -2,6 +2,7 @@
 translates it into its own protocol (HTML forms, JSON, GraphQL) and reports back in these terms."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 OK, INVALID, DENIED, NOT_FOUND = "ok", "invalid", "denied", "not_found"
 
@@ -11,15 +12,15 @@ class Outcome:
     """What an operation came to. ``post`` is normalised to the keys of ``post_summary``."""
 
     status: str
-    post: dict | None = None
-    errors: frozenset = field(default_factory=frozenset)
+    post: dict[str, Any] | None = None
+    errors: frozenset[str] = field(default_factory=frozenset)
     # What the client was shown (status, body...), where two answers must be told apart or not.
     answer: object = None
 
 
 @dataclass
 class Listing:
-    ids: list
+    ids: list[int]
     count: int
     has_next: bool
 

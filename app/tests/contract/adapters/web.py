@@ -3,6 +3,7 @@ JavaScript would: GET pages, POST forms, follow the redirect. Results are read b
 ``data-`` attributes the templates put on each post (the Vue button reads the same ones)."""
 
 from html.parser import HTMLParser
+from typing import Any
 
 from django.urls import resolve, reverse
 
@@ -15,8 +16,10 @@ class PostsParser(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.posts, self.listing = [], {}
-        self._body_tag, self._current = None, None
+        self.posts: list[dict[str, Any]] = []
+        self.listing: dict[str, str | None] = {}
+        self._body_tag: str | None = None
+        self._current: dict[str, Any] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -34,7 +37,7 @@ class PostsParser(HTMLParser):
             self._body_tag = None
 
     def handle_data(self, data):
-        if self._body_tag is not None:
+        if self._body_tag is not None and self._current is not None:
             self._current["body"] += data
 
 

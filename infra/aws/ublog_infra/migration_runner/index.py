@@ -6,12 +6,14 @@ so a failed migration fails the deployment and the running tasks keep serving.
 """
 
 import os
+from typing import Any
 
 # 80 polls 10 s apart: the Lambda's own 14-minute timeout ends the wait first.
 WAITER = {"Delay": 10, "MaxAttempts": 80}
 
 
-def handler(event, context, ecs=None):
+# ``ecs`` is a boto3 ECS client (boto3 ships no types; the Lambda runtime provides it).
+def handler(event: dict[str, Any], context: Any, ecs: Any = None) -> dict[str, str]:
     if ecs is None:  # pragma: no cover - the Lambda runtime's boto3; tests pass their client
         import boto3
 

@@ -1,6 +1,10 @@
 """Fill an empty database with demo accounts and posts (``nox -s dev`` runs it)."""
 
+from __future__ import annotations
+
+from argparse import ArgumentParser
 from io import BytesIO
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -15,7 +19,7 @@ from domain.posts.services import post_create, post_like
 DEMO_IMAGE_SIZE = (640, 480)
 
 
-def demo_image(number):
+def demo_image(number: int) -> ContentFile[bytes]:
     """A JPEG drawn for demo post ``number``: a diagonal gradient and a few discs, every colour
     and position derived from the number, so each run draws the same pictures (no downloads)."""
     hue = number * 47 % 360
@@ -41,11 +45,11 @@ def demo_image(number):
 class Command(BaseCommand):
     help = "Create demo users and posts (every fifth with a drawn image) when there are no posts."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--posts", type=int, default=30)
 
     @transaction.atomic
-    def handle(self, *args, posts, **options):
+    def handle(self, *args: Any, posts: int, **options: Any) -> None:
         if Post.objects.exists():
             self.stdout.write("Posts exist already; nothing to do.")
             return
