@@ -46,7 +46,7 @@ from graphql import (
     GraphQLSchema,
     OperationType,
     ValidationRule,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     specified_rules,
@@ -304,7 +304,7 @@ class GraphQLView(FileUploadGraphQLView):
         if errors:
             return ExecutionResult(errors=errors)
         try:
-            return execute(
+            return execute_sync(
                 schema,
                 document,
                 root_value=self.get_root_value(request),
@@ -313,8 +313,8 @@ class GraphQLView(FileUploadGraphQLView):
                 operation_name=operation_name,
                 middleware=self.get_middleware(request),
             )
-        except Exception as error:  # reported like a resolver's (format_error)
-            return ExecutionResult(errors=[error])
+        except Exception as error:  # variables that are not an object, say (format_error)
+            return ExecutionResult(errors=[GraphQLError(str(error), original_error=error)])
 
     @staticmethod
     def format_error(error: GraphQLError | HttpError) -> dict[str, Any]:

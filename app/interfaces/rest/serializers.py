@@ -141,14 +141,14 @@ class PostSerializer(serializers.ModelSerializer[Post]):
     def get_can_edit(self, post: Post) -> bool:
         return can_edit_post(self.context["request"].user, post)
 
-    def to_representation(self, post):
+    def to_representation(self, post: Post) -> dict[str, Any]:
         """What every viewer sees of this version of the post comes from the per-process
         fragments cache (interfaces/fragments.py), keyed also by the site's address that the
         image URLs start with; the viewer's own fields are added to each copy."""
         request = self.context["request"]
 
-        def shared():
-            data = super(PostSerializer, self).to_representation(post)
+        def shared() -> dict[str, Any]:
+            data = dict(super(PostSerializer, self).to_representation(post))
             for name in VIEWER_FIELDS:
                 del data[name]
             return data

@@ -129,6 +129,9 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     )
 
 
+PAGE_SLOTS = "web:page-slots"  # where a page's render keeps them
+
+
 @dataclass(frozen=True)
 class _PageSlots:
     """What the cards of one page share, escaped, and the moment their ages are told from."""
@@ -142,11 +145,11 @@ class _PageSlots:
 def _page_slots(context: template.Context) -> _PageSlots:
     """The page's slots, worked out for its first card and kept in the render's own state for
     the others."""
-    slots: _PageSlots | None = context.render_context.get(_PageSlots)
+    slots: _PageSlots | None = context.render_context.get(PAGE_SLOTS)
     if slots is None:
         request = context["request"]
         full_path = request.get_full_path()
-        slots = context.render_context[_PageSlots] = _PageSlots(
+        slots = context.render_context[PAGE_SLOTS] = _PageSlots(
             now=timezone.now(),
             # The page's one token (the context processor's), not a newly masked one per post.
             csrf_token=escape(context.get("csrf_token") or get_token(request)),
