@@ -408,3 +408,30 @@ def test_dispatch_queues_the_message_it_is_given(db, monkeypatch):
     assert outbox_dispatch(message_id=second.pk) is True
     assert queued == [[2]]
     assert OutboxMessage.objects.get(pk=first.pk).queued_at is None
+
+
+def test_an_activation_token_dies_with_a_changed_email_address(inactive_user):
+    from domain.accounts.tokens import activation_token
+
+    token = activation_token.make_token(inactive_user)
+    inactive_user.email = "someone-else@example.com"
+
+    assert not activation_token.check_token(inactive_user, token)
+
+
+def test_an_edit_sending_nothing_leaves_a_post_with_an_image_untouched(user):
+    post = services.post_create(author=user, body="With a picture", image=image_upload())
+    before = Post.objects.get(pk=post.pk).updated_at
+
+    services.post_update(post=post, actor=user)
+
+    assert Post.objects.get(pk=post.pk).updated_at == before
+
+
+def test_an_edit_of_body_and_image_together_writes_both(user, post):
+    services.post_update(post=post, actor=user, body="New words", image=image_upload())
+
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.body == "New words"
+    assert stored.image.name.startswith("posts/")
+    assert stored.updated_at == post.updated_at

@@ -5,6 +5,7 @@ import logging
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from celery import current_app
@@ -22,7 +23,6 @@ from domain.outbox.tasks import drain_outbox
 from domain.posts import services as posts
 from domain.posts.models import Post
 from tests.factories import PASSWORD, image_upload
-from tests.helpers import APP_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,10 @@ def test_a_process_that_is_no_worker_knows_the_tasks_too():
         "import django; django.setup(); from celery import current_app; "
         f"print(all(name in current_app.tasks for name in {names!r}))"
     )
+    # The folder this process imports the app from: app/, or mutmut's copy of it.
+    app_dir = Path(posts.__file__).resolve().parents[2]
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=APP_DIR, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=app_dir, capture_output=True, text=True, timeout=60
     )
 
     assert result.stdout.strip() == "True", result.stderr
