@@ -10,6 +10,8 @@ every third post so that signed-in pages show liked posts. It talks to the table
 services, so it also seeds an older checkout of μblog for a before/after comparison.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import statistics
