@@ -19,18 +19,36 @@ def mypy_config():
 
 
 def checked_files():
-    """The Python files mypy checks: its `files`, less its `exclude`. Read from the folders, as
-    mypy reads them, not from git: the backend image (nox -s docker_test) has no .git."""
+    """The Python files mypy checks. Read from the folders, as mypy reads them, not from git:
+    the backend image (nox -s docker_test) has no .git."""
     config = mypy_config()
-    excluded = [re.compile(pattern) for pattern in config.get("exclude", [])]
+    return python_files(ROOT, config["files"], config.get("exclude", []))
+
+
+def python_files(root, files, exclude):
+    """The ``.py`` files of ``files`` (files and folders under ``root``) that no ``exclude``
+    pattern matches, as mypy's `files` and `exclude` settings select them."""
+    excluded = [re.compile(pattern) for pattern in exclude]
     found = []
-    for entry in config["files"]:
-        top = ROOT / entry
+    for entry in files:
+        top = root / entry
         for path in [top] if top.is_file() else sorted(top.rglob("*.py")):
-            name = path.relative_to(ROOT).as_posix()
-            if "__pycache__" not in path.parts and not any(p.search(name) for p in excluded):
+            if not any(pattern.search(path.relative_to(root).as_posix()) for pattern in excluded):
                 found.append(path)
     return found
+
+
+def test_the_checked_files_are_mypys_files_less_its_exclusions(tmp_path):
+    for name in ("app/views.py", "app/mutants/views.py", "app/notes.txt", "noxfile.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+
+    found = python_files(tmp_path, ["app", "noxfile.py"], ["^app/mutants/"])
+
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == [
+        "app/views.py",
+        "noxfile.py",
+    ]
 
 
 def type_ignores(path):
