@@ -187,7 +187,7 @@ def test_str_of_a_long_post_is_its_first_40_characters(db):
 @pytest.mark.skipif(
     connection.vendor == "sqlite", reason="SQLite's LIKE ignores ASCII case for contains too"
 )
-def test_search_ignores_case(db):
+def test_search_ignores_case(db):  # pragma: no cover -- PostgreSQL only
     match = PostFactory.create(body="Meet me in PARIS, Élodie")
 
     assert [p.pk for p in post_list(search="paris")] == [match.pk]
@@ -251,7 +251,9 @@ def test_the_count_is_counted_once_per_generation(db):
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite has no row locks")
-def test_likes_take_the_weaker_row_lock_and_a_delete_the_full_one(user, post):
+def test_likes_take_the_weaker_row_lock_and_a_delete_the_full_one(  # pragma: no cover -- PG only
+    user, post
+):
     with CaptureQueriesContext(connection) as queries:
         services.post_like(post=post, user=user)
     assert any("FOR NO KEY UPDATE" in q["sql"] for q in queries)
@@ -263,7 +265,9 @@ def test_likes_take_the_weaker_row_lock_and_a_delete_the_full_one(user, post):
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite has no row locks")
-def test_dispatch_skips_a_message_another_dispatch_is_queuing(db, monkeypatch):
+def test_dispatch_skips_a_message_another_dispatch_is_queuing(  # pragma: no cover -- PG only
+    db, monkeypatch
+):
     monkeypatch.setattr(Task, "apply_async", lambda task, args: None)
     message = OutboxMessage.objects.create(task=make_post_thumbnail.name, args=[1])
 
