@@ -23,7 +23,7 @@ def test_each_process_keeps_its_cache_keys_under_its_own_prefix():
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the real Redis")
-def test_clearing_leaves_another_processes_keys_in_the_redis_database():  # pragma: no cover -- Redis
+def test_clearing_leaves_other_processes_keys_in_redis():  # pragma: no cover -- needs Redis
     mine = caches.create_connection("default")
     theirs = caches.create_connection("default")
     theirs.key_prefix = "test:another-process"
