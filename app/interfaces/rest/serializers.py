@@ -8,6 +8,7 @@ to the services and let them decide.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 from django.utils.datastructures import MultiValueDict
@@ -145,7 +146,6 @@ class PostSerializer(serializers.ModelSerializer[Post]):
         """What every viewer sees of this version of the post comes from the per-process
         fragments cache (interfaces/fragments.py), keyed also by the site's address that the
         image URLs start with; the viewer's own fields are added to each copy."""
-        request = self.context["request"]
 
         def shared() -> dict[str, Any]:
             data = dict(super(PostSerializer, self).to_representation(post))
@@ -153,8 +153,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
                 del data[name]
             return data
 
-        data = post_fragment("rest-post", post, shared, origin=request.build_absolute_uri("/"))
+        data = post_fragment("rest-post", post, shared, origin=self._origin)
         return {**data, "liked": post.liked, "can_edit": self.get_can_edit(post)}
+
+    @cached_property
+    def _origin(self) -> str:
+        """The site address the image URLs start with: once per request, not once per post (a
+        list serializes all its posts with one child serializer)."""
+        origin: str = self.context["request"].build_absolute_uri("/")
+        return origin
 
 
 def list_filters(query_params: Mapping[str, str]) -> dict[str, str | None]:
