@@ -19,15 +19,24 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def clear_caches():
+    """This process's keys of the shared cache (other test processes may share its Redis
+    database) and the per-process fragments."""
+    clear_own_cache(cache)
+    caches["fragments"].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def caches_empty_at_start():
+    clear_caches()
+
+
 @pytest.fixture(autouse=True)
-def clear_cache():
-    """Every test starts with empty caches: this process's keys of the shared one (other test
-    processes may share its Redis database) and the per-process fragments."""
-    clear_own_cache(cache)
-    caches["fragments"].clear()
+def clear_cache(caches_empty_at_start):
+    """Every test starts with empty caches: they are empty when the session starts, and every
+    test empties them when it ends (a fixture torn down after the test's own fixtures)."""
     yield
-    clear_own_cache(cache)
-    caches["fragments"].clear()
+    clear_caches()
 
 
 @pytest.fixture(scope="session")

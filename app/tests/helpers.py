@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -84,3 +86,9 @@ def graphql_error_of(response: Any) -> dict[str, Any]:
     assert len(errors) == 1, errors
     error: dict[str, Any] = errors[0]
     return error
+
+
+def yaml_of(text: str | bytes) -> Any:
+    """YAML parsed safely, by libyaml (PyYAML's C loader): the pure-Python loader took half a
+    second for the OpenAPI schema alone."""
+    return yaml.load(text, Loader=yaml.CSafeLoader)

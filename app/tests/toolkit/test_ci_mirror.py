@@ -13,9 +13,8 @@ import shlex
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.helpers import REPO_DIR
+from tests.helpers import REPO_DIR, yaml_of
 
 PYTHON_VERSION = (REPO_DIR / ".python-version").read_text().strip()
 BOOTSTRAP = "make .tools/bin/nox"
@@ -33,7 +32,7 @@ GITLAB_KEYWORDS = {"default", "variables", "stages", "workflow", "include", "ima
 
 
 def load(name, root=REPO_DIR):
-    return yaml.safe_load((root / name).read_text())
+    return yaml_of((root / name).read_text())
 
 
 def sessions_of(commands):

@@ -4,16 +4,14 @@ read-only permissions granted per job."""
 
 import re
 
-import yaml
-
-from tests.helpers import REPO_DIR
+from tests.helpers import REPO_DIR, yaml_of
 
 WORKFLOW = REPO_DIR / ".github/workflows/ci.yml"
 PINNED = re.compile(r"\s*- uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+")
 
 
 def jobs():
-    return yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    return yaml_of(WORKFLOW.read_text())["jobs"]
 
 
 def test_every_action_is_pinned_to_a_commit_sha_with_its_version():
@@ -41,7 +39,7 @@ def test_checkout_never_persists_credentials():
 
 
 def test_permissions_are_nothing_by_default_and_read_only_per_job():
-    assert yaml.safe_load(WORKFLOW.read_text())["permissions"] == {}
+    assert yaml_of(WORKFLOW.read_text())["permissions"] == {}
     assert {name: job["permissions"] for name, job in jobs().items()} == {
         name: {"contents": "read"} for name in jobs()
     }

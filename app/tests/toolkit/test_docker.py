@@ -13,7 +13,7 @@ import re
 import pytest
 import yaml
 
-from tests.helpers import REPO_DIR
+from tests.helpers import REPO_DIR, yaml_of
 
 APP_SERVICES = {"migrate", "backend", "celery_default", "beat"}
 SERVICES = APP_SERVICES | {"postgres", "redis", "pgadmin", "redis-commander", "maildev"}
@@ -101,7 +101,7 @@ def test_every_variable_the_compose_file_interpolates_is_documented_with_its_def
 
 
 def ci_service_images():
-    jobs = yaml.safe_load((REPO_DIR / ".github/workflows/ci.yml").read_text())["jobs"]
+    jobs = yaml_of((REPO_DIR / ".github/workflows/ci.yml").read_text())["jobs"]
     return {
         service["image"].split(":")[0]: service["image"]
         for spec in jobs.values()

@@ -2,13 +2,11 @@
 
 import re
 
-import yaml
-
-from tests.helpers import REPO_DIR
+from tests.helpers import REPO_DIR, yaml_of
 
 
 def hooks():
-    config = yaml.safe_load((REPO_DIR / ".pre-commit-config.yaml").read_text())
+    config = yaml_of((REPO_DIR / ".pre-commit-config.yaml").read_text())
     return config["repos"]
 
 
