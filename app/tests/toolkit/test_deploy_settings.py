@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from tests.live import free_port
-from tests.toolkit.test_settings import GOOD_KEY, manage
+from tests.settings_probe import GOOD_KEY, manage
 
 BUCKET = "ublog-media-test"
 CREDENTIALS = {
