@@ -8,6 +8,7 @@ that serves is the one production configures. That the production settings as a 
 Django is test_settings.py's `check --deploy`.
 """
 
+import importlib.util
 import threading
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from config import urls
 from domain.accounts.models import User
 from domain.posts.models import Post
 from domain.posts.services import post_create
@@ -177,3 +179,24 @@ def test_the_database_password_is_injected_on_its_own():
         "from-the-secret-store",
         "db.internal",
     )
+
+
+def fresh_root_urlpatterns():
+    """The root URLconf's patterns as a fresh import builds them under the current settings,
+    without replacing the running process's URLconf."""
+    spec = importlib.util.spec_from_file_location("urls_under_test", urls.__file__)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.urlpatterns
+
+
+@pytest.mark.parametrize("production_default, served", [(True, False), (False, True)])
+def test_django_serves_uploads_only_where_nothing_else_does(settings, production_default, served):
+    """Production leaves /media/ to S3 or the web server; the development settings serve it."""
+    module = "config.settings.production" if production_default else "config.settings.local"
+    settings.SERVE_MEDIA = load_settings(module, SECRET_KEY=GOOD_KEY).SERVE_MEDIA
+
+    views = [getattr(pattern, "callback", None) for pattern in fresh_root_urlpatterns()]
+
+    assert (urls.media.__name__ in [getattr(view, "__name__", None) for view in views]) is served
