@@ -6,9 +6,12 @@ needs exactly that; poetry.lock itself keeps every hash.
 """
 
 import difflib
-import subprocess
 import sys
 from pathlib import Path
+
+from cleo.io.inputs.argv_input import ArgvInput
+from cleo.io.outputs.buffered_output import BufferedOutput
+from poetry.console.application import Application
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
@@ -21,9 +24,15 @@ HEADER = "# Generated from poetry.lock by `nox -s requirements`; do not edit by 
 
 
 def poetry(*args: str) -> str:
-    return subprocess.run(
-        ["poetry", *args], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    """Run a poetry command in this process and return what it printed: the four commands of a
+    check share one import of poetry (a process each spent most of its time importing it)."""
+    application = Application()
+    application.auto_exits(False)
+    output, errors = BufferedOutput(), BufferedOutput()
+    command = ArgvInput(["poetry", "--directory", str(ROOT), *args])
+    if code := application.run(command, output, errors):
+        sys.exit(f"poetry {' '.join(args)} exited {code}:\n{errors.fetch()}{output.fetch()}")
+    return output.fetch()
 
 
 def exported(options: list[str]) -> str:

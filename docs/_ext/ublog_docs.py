@@ -97,12 +97,28 @@ def read_defaults(root: Path = ROOT) -> dict[str, list[tuple[str, str | None]]]:
         if relative.startswith(("app/tests/", "app/mutants/")):
             continue
         source = path.read_text(encoding="utf-8")
+        if "env" not in source:  # every read _env_read knows names env, environ or getenv
+            continue
+        lines = source.splitlines(keepends=True)
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Call) and (read := _env_read(node)):
                 name, default = read
-                written = "(none)" if default is None else ast.get_source_segment(source, default)
+                written = "(none)" if default is None else _written(lines, default)
                 defaults.setdefault(name, []).append((relative, written))
     return defaults
+
+
+def _written(lines: list[str], node: ast.expr) -> str | None:
+    """The node's source text. ast.get_source_segment given the whole file splits it into lines
+    again on every call (most of read_defaults' time): it is given the node's lines only."""
+    first, last = node.lineno - 1, node.end_lineno or node.lineno
+    where = ast.expr(
+        lineno=1,
+        col_offset=node.col_offset,
+        end_lineno=last - first,
+        end_col_offset=node.end_col_offset,
+    )
+    return ast.get_source_segment("".join(lines[first:last]), where)
 
 
 def _cell(text: str) -> str:

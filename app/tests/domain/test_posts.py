@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -344,10 +345,24 @@ def test_a_like_during_the_delete_is_not_found():  # pragma: no cover -- Postgre
 
     liker_thread = threading.Thread(target=like)
 
+    def like_waits_for_the_delete(cursor):
+        # pg_locks, not pg_stat_activity: a transaction keeps its first look at the latter.
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM pg_locks"
+            " WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))"
+        )
+        return cursor.fetchone()[0]
+
     def like_just_before_the_post_row_goes(execute, sql, params, many, context):
         if sql.startswith(f'DELETE FROM "{Post._meta.db_table}"') and not liker_thread.is_alive():
             liker_thread.start()
-            liker_thread.join(timeout=2)  # unguarded, the like commits here
+            # Unguarded, the like commits here; guarded, it waits for this transaction's lock.
+            deadline = time.monotonic() + 10
+            with context["connection"].cursor() as cursor:
+                while liker_thread.is_alive() and time.monotonic() < deadline:
+                    if like_waits_for_the_delete(cursor):
+                        break
+                    time.sleep(0.01)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(like_just_before_the_post_row_goes):

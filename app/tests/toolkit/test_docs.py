@@ -2,11 +2,17 @@
 .env.example and the code, every command a page names exists and every command is documented,
 the built pages load nothing from another host, and the executed guide's rules hold."""
 
+import fcntl
+import hashlib
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -273,19 +279,74 @@ def test_the_scanner_finds_fonts_cdn_scripts_and_css_imports(tmp_path):
     }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site as `nox -s docs` builds it (strict), into a temporary folder."""
-    output = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html"]
-        + [str(DOCS), str(output)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+SPHINX = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html"]
+
+
+def build_inputs():
+    """A digest of everything the strict build reads: the files under docs/ (pages, images,
+    conf.py, the extension), the pages the extension generates from the code, the installed
+    packages (Sphinx, the theme...) and the command."""
+    digest = hashlib.sha256()
+    files = [path for path in sorted(DOCS.rglob("*")) if path.is_file()]
+    for path in files:
+        if not {"_build", "__pycache__"} & set(path.relative_to(DOCS).parts):
+            digest.update(f"{path.relative_to(DOCS)}\0".encode() + path.read_bytes() + b"\0")
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    generated = [ublog_docs.configuration_markdown(), ublog_docs.commands_markdown()]
+    for text in [*generated, *packages, sys.version, *SPHINX]:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def built_once(folder, key, command):
+    """folder/site, as `command folder/site` made it for this key: from an earlier run of the
+    command when that one succeeded for the same key, else built afresh. A lock lets one process
+    build while another (an xdist worker) waits for it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    output, stamp = folder / "site", folder / "key"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == key):
+            stamp.unlink(missing_ok=True)
+            shutil.rmtree(output, ignore_errors=True)
+            result = subprocess.run(
+                [*command, str(output)], capture_output=True, text=True, timeout=600
+            )
+            assert result.returncode == 0, result.stderr
+            stamp.write_text(key)
     return output
+
+
+# Writes its first argument to page.html in the folder named last; fails for "broken".
+FAKE_BUILD = (
+    "import pathlib, sys; text, out = sys.argv[1:]; pathlib.Path(out).mkdir(); "
+    "(pathlib.Path(out) / 'page.html').write_text(text); sys.exit(text == 'broken')"
+)
+
+
+def test_a_build_is_kept_for_its_key_and_one_that_failed_is_not(tmp_path):
+    def build(key, text):
+        site = built_once(tmp_path, key, [sys.executable, "-c", FAKE_BUILD, text])
+        assert site == tmp_path / "site"
+        return (site / "page.html").read_text()
+
+    assert build("a", "first") == "first"
+    assert build("a", "second") == "first"
+    assert build("b", "third") == "third"
+    with pytest.raises(AssertionError):
+        build("c", "broken")
+    assert build("c", "fifth") == "fifth"
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The site as `nox -s docs` builds it (strict, from scratch). A warm run reuses the last
+    run's site when build_inputs() is unchanged: the same input makes the same site and the same
+    warnings, and that site was built without any. Any change to docs/, the generated pages or
+    the packages rebuilds it whole, so the checks below always see the current docs."""
+    checkout = hashlib.sha256(str(REPO_DIR).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"ublog-docs-site-{checkout}"
+    return built_once(folder, build_inputs(), [*SPHINX, str(DOCS)])
 
 
 def test_no_built_page_loads_anything_from_the_internet(site):
