@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,17 +21,6 @@ if TYPE_CHECKING:
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 APP_DIR = REPO_DIR / "app"
-
-# coverage's `patch = ["subprocess"]` (pyproject.toml) measures every Python subprocess whose
-# environment has this variable, which about doubles its time. A subprocess that runs no line of
-# app/ other than the ones the tests' own process runs as well can do without it.
-COVERAGE_VARIABLE = "COVERAGE_PROCESS_CONFIG"
-
-
-def without_coverage(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment for a subprocess that coverage need not follow (COVERAGE_VARIABLE)."""
-    return {name: value for name, value in environ.items() if name != COVERAGE_VARIABLE}
-
 
 GRAPHQL_URL = "/graphql/"
 

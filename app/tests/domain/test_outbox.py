@@ -2,7 +2,6 @@
 or, if the broker is down, by the drain once it is back; never lost, never queued twice."""
 
 import logging
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -24,7 +23,6 @@ from domain.outbox.tasks import drain_outbox
 from domain.posts import services as posts
 from domain.posts.models import Post
 from tests.factories import PASSWORD, image_upload
-from tests.helpers import without_coverage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +68,8 @@ def test_a_process_that_is_no_worker_knows_the_tasks_too():
     )
     # The folder this process imports the app from: app/, or mutmut's copy of it.
     app_dir = Path(posts.__file__).resolve().parents[2]
-    # Not measured: it sets up Django on the test settings, as this process did.
     result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=app_dir,
-        env=without_coverage(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, "-c", code], cwd=app_dir, capture_output=True, text=True, timeout=60
     )
 
     assert result.stdout.strip() == "True", result.stderr

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from tests.e2e.conftest import BROWSER_VARIABLE, find_browser
-from tests.helpers import REPO_DIR, without_coverage
+from tests.helpers import REPO_DIR
 
 
 def test_the_variable_wins_over_the_usual_places(tmp_path):
@@ -44,9 +44,7 @@ def test_no_browser_anywhere_names_the_places_and_the_variable(tmp_path):
 
 
 def test_the_e2e_run_stops_with_that_one_line_and_no_traceback(tmp_path):
-    # Not measured by coverage, as `nox -s e2e` runs (its conftest is outside coverage anyway).
-    environment = without_coverage(os.environ)
-    environment.update({BROWSER_VARIABLE: str(tmp_path / "gone"), "ENV_FILE": ""})
+    environment = {**os.environ, BROWSER_VARIABLE: str(tmp_path / "gone"), "ENV_FILE": ""}
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
     result = subprocess.run(

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.staticfiles import finders
 
-from tests.helpers import REPO_DIR, without_coverage
+from tests.helpers import REPO_DIR
 
 
 def load_noxfile():
@@ -84,11 +84,10 @@ def test_lock_session_locks_before_it_exports(noxfile, tmp_path):
 
 def test_export_runs_with_nothing_but_a_virtualenv_made_from_the_lock():
     """What `nox -s requirements` does, with PATH cut down to this virtualenv (made from
-    requirements_dev.txt like the session's): no poetry of the machine's can be used. Not
-    measured by coverage: it runs no code of app/."""
+    requirements_dev.txt like the session's): no poetry of the machine's can be used."""
     env = {
         key: value
-        for key, value in without_coverage(os.environ).items()
+        for key, value in os.environ.items()
         if key not in {"PATH", "VIRTUAL_ENV", "POETRY_HOME"}
     }
     env["PATH"] = str(Path(sys.executable).parent)
@@ -118,11 +117,10 @@ def test_readme_changes_dependencies_through_the_lock_target():
 
 def run_django(code, **env):
     """Run ``code`` after ``django.setup()`` in a fresh interpreter, from app/ (where the nox
-    sessions run manage.py and celery), on the local settings and no .env or services. Not
-    measured by coverage: the tests' own process runs the same lines of app/."""
+    sessions run manage.py and celery), on the local settings and no .env or services."""
     environment = {
         key: value
-        for key, value in without_coverage(os.environ).items()
+        for key, value in os.environ.items()
         if key not in {"REDIS_URL", "CELERY_BEAT_SCHEDULE_FILENAME", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "config.settings.local", **env})
