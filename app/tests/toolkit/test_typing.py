@@ -55,6 +55,8 @@ def type_ignores(path):
     """(line number, comment, previous line) of every `type: ignore` comment in ``path``; the
     tokenizer tells comments from strings that merely mention one."""
     source = path.read_text(encoding="utf-8")
+    if not IGNORE.search(source):  # most files: no need to tokenize them
+        return []
     lines = source.splitlines()
     return [
         (token.start[0], token.string, lines[token.start[0] - 2].strip())
