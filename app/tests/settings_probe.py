@@ -25,6 +25,7 @@ import config
 from tests.helpers import APP_DIR
 
 PRODUCTION = "config.settings.production"
+LOCAL = "config.settings.local"
 SETTINGS_PACKAGE = "config.settings"
 # A SECRET_KEY production accepts.
 GOOD_KEY = "k3y-" + "".join(chr(ord("a") + (i * 7) % 26) for i in range(60))
@@ -77,6 +78,11 @@ def load_settings(module: str = PRODUCTION, **env: str | None) -> UserSettingsHo
         if name.isupper():
             setattr(settings, name, getattr(loaded, name))
     return settings
+
+
+def production_settings(**env: str | None) -> UserSettingsHolder:
+    """The production settings under ``env``, with a SECRET_KEY they accept."""
+    return load_settings(PRODUCTION, SECRET_KEY=GOOD_KEY, **env)
 
 
 def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess[str]:

@@ -23,7 +23,7 @@ from config import urls
 from domain.accounts.models import User
 from domain.posts.models import Post
 from domain.posts.services import post_create
-from tests.settings_probe import GOOD_KEY, load_settings
+from tests.settings_probe import GOOD_KEY, LOCAL, PRODUCTION, load_settings, production_settings
 
 BUCKET = "ublog-media-test"
 # Where boto3's credential chain finds them on a developer's machine or in CI.
@@ -69,7 +69,7 @@ def production_uploads(settings, monkeypatch, tmp_path):
     def configure(**env):
         for key, value in CREDENTIALS.items():
             monkeypatch.setenv(key, value)
-        production = load_settings(SECRET_KEY=GOOD_KEY, MEDIA_ROOT=str(tmp_path / "media"), **env)
+        production = production_settings(MEDIA_ROOT=str(tmp_path / "media"), **env)
         aws = [name for name in vars(production) if name.startswith("AWS_")]
         for name in ["STORAGES", "MEDIA_ROOT", "MEDIA_URL", *aws]:
             setattr(settings, name, getattr(production, name))
@@ -167,8 +167,7 @@ def test_without_a_bucket_images_come_only_from_the_site(production_uploads):
 
 
 def test_the_database_password_is_injected_on_its_own():
-    production = load_settings(
-        SECRET_KEY=GOOD_KEY,
+    production = production_settings(
         DATABASE_URL="postgres://ublog@db.internal:5432/ublog",
         DATABASE_PASSWORD="from-the-secret-store",
     )
@@ -191,10 +190,9 @@ def fresh_root_urlpatterns():
     return module.urlpatterns
 
 
-@pytest.mark.parametrize("production_default, served", [(True, False), (False, True)])
-def test_django_serves_uploads_only_where_nothing_else_does(settings, production_default, served):
+@pytest.mark.parametrize("module, served", [(PRODUCTION, False), (LOCAL, True)])
+def test_django_serves_uploads_only_where_nothing_else_does(settings, module, served):
     """Production leaves /media/ to S3 or the web server; the development settings serve it."""
-    module = "config.settings.production" if production_default else "config.settings.local"
     settings.SERVE_MEDIA = load_settings(module, SECRET_KEY=GOOD_KEY).SERVE_MEDIA
 
     views = [getattr(pattern, "callback", None) for pattern in fresh_root_urlpatterns()]

@@ -15,14 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 import config
 from tests.helpers import REPO_DIR
-from tests.settings_probe import GOOD_KEY, load_settings, manage
-
-LOCAL = "config.settings.local"
-
-
-def production(**env):
-    """The production settings with a good SECRET_KEY under ``env``."""
-    return load_settings(SECRET_KEY=GOOD_KEY, **env)
+from tests.settings_probe import GOOD_KEY, LOCAL, load_settings, manage, production_settings
 
 
 @pytest.mark.parametrize(
@@ -136,14 +129,14 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
     ids=["redis", "embedded"],
 )
 def test_sessions_are_cached_in_front_of_the_database_when_redis_is_configured(redis_url, engine):
-    assert production(REDIS_URL=redis_url).SESSION_ENGINE == (
+    assert production_settings(REDIS_URL=redis_url).SESSION_ENGINE == (
         f"django.contrib.sessions.backends.{engine}"
     )
 
 
 @pytest.mark.parametrize("value, expected", [(None, False), ("true", True)])
 def test_connection_health_checks_are_opt_in(value, expected):
-    database = production(CONN_HEALTH_CHECKS=value).DATABASES["default"]
+    database = production_settings(CONN_HEALTH_CHECKS=value).DATABASES["default"]
 
     assert database["CONN_HEALTH_CHECKS"] is expected
 
