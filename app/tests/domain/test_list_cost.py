@@ -215,3 +215,22 @@ def test_body_contains_is_served_by_the_trigram_index():  # pragma: no cover -- 
         plan = query.explain()
 
     assert "post_body_upper_trgm" in plan
+
+
+def test_a_page_reads_every_field_of_its_posts_and_only_the_shown_ones_of_their_authors(
+    user, django_assert_num_queries
+):
+    PostFactory.create(author=user)
+    post_count()
+
+    with CaptureQueriesContext(connection) as queries:
+        (post,) = post_page().posts
+    with django_assert_num_queries(0):
+        author = post.author
+        assert author is not None
+        shown = (post.body, post.created_at, author.pk, author.display_name)
+
+    assert shown[2:] == (user.pk, user.display_name)
+    assert post.get_deferred_fields() == set()
+    # The account's password hash and email address never leave the database for a list.
+    assert "password" not in queries[0]["sql"] and "email" not in queries[0]["sql"]
