@@ -64,19 +64,15 @@ def post_url(context: template.Context, name: str, *args: object) -> str:
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
-    now = now or timezone.now()
-    # To the second: every request in that second shares the answer for a post (timesince,
-    # with its translations, is a tenth of a list page's rendering otherwise).
-    return _age(moment, now.replace(microsecond=0), get_language())
-
-
 @lru_cache(maxsize=4096)
-def _age(moment: datetime, now: datetime, language: str) -> str:
+def age(moment: datetime, now: datetime, language: str) -> str:
+    """ "just now", "5 minutes ago", "3 days ago" (one unit is enough on a post) as told at
+    ``now`` in ``language``, escaped for HTML. ``now`` is to the second (the page's slots), so
+    every request in that second shares the answer for a post: timesince, with its
+    translations, was a tenth of a list page's rendering otherwise."""
     if now - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment, now, depth=1)} ago"
+    return escape(f"{timesince(moment, now, depth=1)} ago")
 
 
 CARD_TEMPLATE = "web/posts/_post.html"
@@ -122,7 +118,7 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     )
     slots = _page_slots(context)
     return mark_safe(
-        html.replace(AGE_SLOT, escape(age(post.created_at, slots.now)))
+        html.replace(AGE_SLOT, age(post.created_at, slots.now, slots.language))
         .replace(CSRF_SLOT, slots.csrf_token)
         .replace(PATH_SLOT, slots.full_path)
         .replace(QUERY_SLOT, slots.next_query)
@@ -134,9 +130,11 @@ PAGE_SLOTS = "web:page-slots"  # where a page's render keeps them
 
 @dataclass(frozen=True)
 class _PageSlots:
-    """What the cards of one page share, escaped, and the moment their ages are told from."""
+    """What the cards of one page share, escaped, and the moment (to the second) and language
+    their ages are told in."""
 
     now: datetime
+    language: str
     csrf_token: str
     full_path: str
     next_query: str
@@ -150,7 +148,8 @@ def _page_slots(context: template.Context) -> _PageSlots:
         request = context["request"]
         full_path = request.get_full_path()
         slots = context.render_context[PAGE_SLOTS] = _PageSlots(
-            now=timezone.now(),
+            now=timezone.now().replace(microsecond=0),
+            language=get_language(),
             # The page's one token (the context processor's), not a newly masked one per post.
             csrf_token=escape(context.get("csrf_token") or get_token(request)),
             full_path=escape(full_path),
