@@ -4,11 +4,12 @@ link, and post cards rendered once per version of a post, with the per-request p
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from domain.posts import services
 from interfaces.fragments import fragments
-from interfaces.web.templatetags.web import fast_reverse
+from interfaces.web.templatetags.web import _static_url, fast_reverse
 from tests.factories import PostFactory
 
 
@@ -22,6 +23,40 @@ def test_fast_reverse_agrees_with_reverse(name, args):
 
 def test_fast_reverse_hands_other_arguments_to_reverse():
     assert fast_reverse("cbv:post_detail", ("42",)) == "/mtv/cbv/posts/42/"
+
+
+STATIC_FILES = ["web/ublog.css", "web/vendor/bootstrap.min.css", "web/like-button.js"]
+
+
+def render(text):
+    return Template(text).render(Context())
+
+
+@pytest.mark.parametrize("path", STATIC_FILES)
+def test_static_url_agrees_with_static(path):
+    tags = f"{{% load static web %}}{{% static '{path}' %}}|{{% static_url '{path}' %}}"
+    static, fast = render(tags).split("|")
+
+    assert fast == static and path in fast
+
+
+def test_static_url_follows_a_changed_setting(settings):
+    before = render("{% load web %}{% static_url 'web/ublog.css' %}")
+
+    settings.STATIC_URL = "/assets/"
+
+    assert before.startswith("/static/")
+    assert render("{% load web %}{% static_url 'web/ublog.css' %}").startswith("/assets/")
+
+
+def test_settings_that_leave_static_urls_alone_keep_them_cached(settings):
+    render("{% load web %}{% static_url 'web/ublog.css' %}")
+    hits = _static_url.cache_info().hits
+
+    settings.GRAPHQL_MAX_DEPTH = 3
+    render("{% load web %}{% static_url 'web/ublog.css' %}")
+
+    assert _static_url.cache_info().hits == hits + 1
 
 
 def card_of(response, post):
