@@ -66,9 +66,11 @@ fragments = FragmentCache(MAX_FRAGMENTS)
 
 def post_version(post: Post, **variant: object) -> tuple[Hashable, ...]:
     """A name for this version of ``post`` as shown in ``variant`` (the keyword arguments)."""
-    author = post.author.display_name if post.author is not None else ""
+    # Each attribute once, and the id rather than ``pk`` (a property): 20 posts a page.
+    author = post.author
     return (
-        post.pk, post.body, post.author_id, author, post.created_at, post.updated_at,
+        post.id, post.body, post.author_id, author.display_name if author is not None else "",
+        post.created_at, post.updated_at,
         post.image.name, post.thumbnail.name, post.like_count, tuple(sorted(variant.items())),
     )  # fmt: skip
 
