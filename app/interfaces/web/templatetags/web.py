@@ -3,7 +3,7 @@ without paying for every link and every post each time (docs/performance.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -23,7 +23,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
 from domain.posts.models import Post
-from domain.posts.permissions import can_edit_post
+from domain.posts.permissions import post_editor
 from interfaces.fragments import post_fragment
 
 register = template.Library()
@@ -113,7 +113,8 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     (liked, may edit) picks the variant and is never cached per viewer; the request's CSRF
     token and path and the post's age are filled into each copy."""
     request = context["request"]
-    can_edit = can_edit_post(request.user, post)
+    slots = _page_slots(context)
+    can_edit = slots.editor(post)
     flavour = flavour_of(request)
 
     def render() -> str:
@@ -139,7 +140,6 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     html = post_fragment(
         "web-card", post, render, flavour=flavour, full=full, can_edit=can_edit, liked=post.liked
     )
-    slots = _page_slots(context)
     return mark_safe(
         html.replace(AGE_SLOT, age(post.created_at, slots.now, slots.language))
         .replace(CSRF_SLOT, slots.csrf_token)
@@ -153,11 +153,12 @@ PAGE_SLOTS = "web:page-slots"  # where a page's render keeps them
 
 @dataclass(frozen=True)
 class _PageSlots:
-    """What the cards of one page share, escaped, and the moment (to the second) and language
-    their ages are told in."""
+    """What the cards of one page share: the escaped slots, the moment (to the second) and
+    language their ages are told in, and whether the viewer may edit a post."""
 
     now: datetime
     language: str
+    editor: Callable[[Post], bool]
     csrf_token: str
     full_path: str
     next_query: str
@@ -173,6 +174,7 @@ def _page_slots(context: template.Context) -> _PageSlots:
         slots = context.render_context[PAGE_SLOTS] = _PageSlots(
             now=timezone.now().replace(microsecond=0),
             language=get_language(),
+            editor=post_editor(request.user),
             # The page's one token (the context processor's), not a newly masked one per post.
             csrf_token=escape(context.get("csrf_token") or get_token(request)),
             full_path=escape(full_path),
