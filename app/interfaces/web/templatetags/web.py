@@ -63,6 +63,7 @@ def fast_reverse(viewname: str, args: Sequence[object] = ()) -> str:
 
 @lru_cache(maxsize=64)
 def _static_url(path: str, script_prefix: str) -> str:
+    # ``script_prefix`` only keys the cache: a relative STATIC_URL starts with it.
     return static(path)
 
 
