@@ -7,9 +7,10 @@ import socket
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
 from config.settings.base import redis_cache
+from interfaces.fragments import fragments
 from tests.factories import PostFactory, UserFactory
 from tests.isolation import add_slot_suffix, clear_own_cache, hold_mutation_slot, keep_database
 
@@ -33,7 +34,7 @@ def clear_caches():
     """This process's keys of the shared cache (other test processes may share its Redis
     database) and the per-process fragments."""
     clear_own_cache(cache)
-    caches["fragments"].clear()
+    fragments.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

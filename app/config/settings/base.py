@@ -153,14 +153,6 @@ else:
     CELERY_BROKER_URL = "memory://"
     # No broker means no worker: run tasks in-process so signup still sends its email.
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-# Rendered post cards (interfaces/web/templatetags/web.py), per process: their keys name the
-# post's content, so no entry goes stale and no process needs telling about a change.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "post-cards",
-    "TIMEOUT": 3600,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A task is acknowledged after it ran, not when a worker took it, and a worker process killed

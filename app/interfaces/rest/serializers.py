@@ -7,7 +7,7 @@ to the services and let them decide.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -19,7 +19,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from domain.accounts.models import DISPLAY_NAME_MAX_LENGTH, User
 from domain.posts.models import BODY_MAX_LENGTH, PUBLIC_FIELDS, Post
-from domain.posts.permissions import can_edit_post
+from domain.posts.permissions import post_editor
 from interfaces.authentication import TokenRefreshSerializer
 from interfaces.fragments import post_fragment
 
@@ -140,7 +140,13 @@ class PostSerializer(serializers.ModelSerializer[Post]):
         read_only_fields = fields
 
     def get_can_edit(self, post: Post) -> bool:
-        return can_edit_post(self.context["request"].user, post)
+        return self._editor(post)
+
+    @cached_property
+    def _editor(self) -> Callable[[Post], bool]:
+        """Whether the viewer may edit a post, the viewer read once per request (a list
+        serializes all its posts with one child serializer)."""
+        return post_editor(self.context["request"].user)
 
     def to_representation(self, post: Post) -> dict[str, Any]:
         """What every viewer sees of this version of the post comes from the per-process

@@ -4,16 +4,18 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 from django.db.models import F
 
+from domain.accounts.models import User
 from domain.posts import services
 from domain.posts.images import validate_post_image
 from domain.posts.models import Like, Post
-from domain.posts.permissions import can_edit_post, can_like
+from domain.posts.permissions import can_edit_post, can_like, post_editor
 from domain.posts.selectors import post_get, post_page
 from domain.posts.tasks import make_post_thumbnail
 from tests.factories import PostFactory, UserFactory, image_bytes, image_upload, text_upload
@@ -238,6 +240,30 @@ def test_edit_permission(post, staff_user, other_user, who, may_edit):
 
     assert can_edit_post(actor, post) is may_edit
     assert can_like(None) is False
+
+
+def test_a_post_editor_reads_the_viewer_once_for_a_whole_page(user, staff_user, other_user):
+    mine, theirs, anonymous = (
+        PostFactory.create(author=user),
+        PostFactory.create(author=other_user),
+        PostFactory.create(author=None),
+    )
+    reads = []
+
+    class Viewer:
+        """The user, counting what is read of it (the web's viewer is a lazy proxy)."""
+
+        def __getattr__(self, name):
+            reads.append(name)
+            return getattr(user, name)
+
+    editor = post_editor(cast(User, Viewer()))
+    read_first = len(reads)
+
+    assert [editor(post) for post in (mine, theirs, anonymous)] == [True, False, False]
+    assert len(reads) == read_first  # nothing more per post
+    assert [post_editor(staff_user)(post) for post in (mine, theirs, anonymous)] == [True] * 3
+    assert post_editor(None)(mine) is False
 
 
 def test_delete_by_someone_else_raises_permission_denied(post, other_user):

@@ -5,6 +5,7 @@ import pytest
 from rest_framework import serializers
 
 from domain.posts import services
+from interfaces.fragments import fragments, post_version
 from tests.factories import LikeFactory
 from tests.helpers import bearer
 
@@ -70,3 +71,15 @@ def test_image_urls_follow_the_address_the_client_used(api_client, posts_url, po
 
     assert here["image"] == "http://testserver/media/posts/picture.png"
     assert there["image"] == "http://localhost/media/posts/picture.png"
+
+
+def test_the_viewer_fields_stay_out_of_the_shared_representation(
+    api_client, posts_url, post, user
+):
+    """Entries are shared, not copied: the viewer's fields go into each response's own copy."""
+    api_client.get(posts_url, **bearer(user))
+
+    shared = fragments.get(("rest-post", post_version(post, origin="http://testserver/")))
+
+    assert shared["id"] == post.pk
+    assert "liked" not in shared and "can_edit" not in shared

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 # Lower it when an ignore goes; raising it needs a reason in the review.
-TYPE_IGNORES = 9
+TYPE_IGNORES = 8
 
 IGNORE = re.compile(r"#\s*type:\s*ignore\b(?P<codes>\[[^\]]*\])?")
 

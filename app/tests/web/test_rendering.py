@@ -4,12 +4,12 @@ link, and post cards rendered once per version of a post, with the per-request p
 import re
 
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.template import Context, Template
 from django.urls import reverse
 
 from domain.posts import services
-from interfaces.web.templatetags.web import fast_reverse
+from interfaces.fragments import fragments
+from interfaces.web.templatetags.web import _static_url, fast_reverse
 from tests.factories import PostFactory
 
 
@@ -25,6 +25,40 @@ def test_fast_reverse_hands_other_arguments_to_reverse():
     assert fast_reverse("cbv:post_detail", ("42",)) == "/mtv/cbv/posts/42/"
 
 
+STATIC_FILES = ["web/ublog.css", "web/vendor/bootstrap.min.css", "web/like-button.js"]
+
+
+def render(text):
+    return Template(text).render(Context())
+
+
+@pytest.mark.parametrize("path", STATIC_FILES)
+def test_static_url_agrees_with_static(path):
+    tags = f"{{% load static web %}}{{% static '{path}' %}}|{{% static_url '{path}' %}}"
+    static, fast = render(tags).split("|")
+
+    assert fast == static and path in fast
+
+
+def test_static_url_follows_a_changed_setting(settings):
+    before = render("{% load web %}{% static_url 'web/ublog.css' %}")
+
+    settings.STATIC_URL = "/assets/"
+
+    assert before.startswith("/static/")
+    assert render("{% load web %}{% static_url 'web/ublog.css' %}").startswith("/assets/")
+
+
+def test_settings_that_leave_static_urls_alone_keep_them_cached(settings):
+    render("{% load web %}{% static_url 'web/ublog.css' %}")
+    hits = _static_url.cache_info().hits
+
+    settings.GRAPHQL_MAX_DEPTH = 3
+    render("{% load web %}{% static_url 'web/ublog.css' %}")
+
+    assert _static_url.cache_info().hits == hits + 1
+
+
 def card_of(response, post):
     html = response.content.decode()
     start = html.index(f'id="post-{post.pk}"')
@@ -36,10 +70,7 @@ def without_token(html):
 
 
 def fragment_count():
-    fragments = caches["fragments"]
-    assert isinstance(fragments, LocMemCache)
-    # The local-memory cache keeps its entries in a private dict; counting them is the point.
-    return len(fragments._cache)  # type: ignore[attr-defined]
+    return len(fragments)
 
 
 def test_a_card_is_rendered_once_then_served_from_the_fragments_cache(client, flavour, post):

@@ -3,15 +3,18 @@ without paying for every link and every post each time (docs/performance.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -20,7 +23,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
 from domain.posts.models import Post
-from domain.posts.permissions import can_edit_post
+from domain.posts.permissions import post_editor
 from interfaces.fragments import post_fragment
 
 register = template.Library()
@@ -58,25 +61,42 @@ def fast_reverse(viewname: str, args: Sequence[object] = ()) -> str:
     return url
 
 
+@lru_cache(maxsize=64)
+def _static_url(path: str, script_prefix: str) -> str:
+    # ``script_prefix`` only keys the cache: a relative STATIC_URL starts with it.
+    return static(path)
+
+
+@register.simple_tag
+def static_url(path: str) -> str:
+    """``{% static_url "web/ublog.css" %}``: ``{% static %}``'s URL, worked out once per process
+    and file instead of once per page (a page links seven; each asked the storage's manifest
+    and joined URLs again). The manifest is read once per process anyway; a changed setting
+    (tests) empties the cache."""
+    return _static_url(path, get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_static_urls(*, setting: str, **kwargs: object) -> None:
+    if setting in {"STORAGES", "STATIC_ROOT", "STATIC_URL", "DEBUG"}:
+        _static_url.cache_clear()
+
+
 @register.simple_tag(takes_context=True)
 def post_url(context: template.Context, name: str, *args: object) -> str:
     """``{% post_url "post_detail" post.pk %}``: the URL of ``name`` in the current flavour."""
     return fast_reverse(f"{flavour_of(context['request'])}:{name}", args)
 
 
-def age(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "5 minutes ago", "3 days ago": one unit is enough on a post."""
-    now = now or timezone.now()
-    # To the second: every request in that second shares the answer for a post (timesince,
-    # with its translations, is a tenth of a list page's rendering otherwise).
-    return _age(moment, now.replace(microsecond=0), get_language())
-
-
 @lru_cache(maxsize=4096)
-def _age(moment: datetime, now: datetime, language: str) -> str:
+def age(moment: datetime, now: datetime, language: str) -> str:
+    """ "just now", "5 minutes ago", "3 days ago" (one unit is enough on a post) as told at
+    ``now`` in ``language``, escaped for HTML. ``now`` is to the second (the page's slots), so
+    every request in that second shares the answer for a post: timesince, with its
+    translations, was a tenth of a list page's rendering otherwise."""
     if now - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment, now, depth=1)} ago"
+    return escape(f"{timesince(moment, now, depth=1)} ago")
 
 
 CARD_TEMPLATE = "web/posts/_post.html"
@@ -94,7 +114,8 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     (liked, may edit) picks the variant and is never cached per viewer; the request's CSRF
     token and path and the post's age are filled into each copy."""
     request = context["request"]
-    can_edit = can_edit_post(request.user, post)
+    slots = _page_slots(context)
+    can_edit = slots.editor(post)
     flavour = flavour_of(request)
 
     def render() -> str:
@@ -120,9 +141,8 @@ def post_card(context: template.Context, post: Post, full: bool = False) -> Safe
     html = post_fragment(
         "web-card", post, render, flavour=flavour, full=full, can_edit=can_edit, liked=post.liked
     )
-    slots = _page_slots(context)
     return mark_safe(
-        html.replace(AGE_SLOT, escape(age(post.created_at, slots.now)))
+        html.replace(AGE_SLOT, age(post.created_at, slots.now, slots.language))
         .replace(CSRF_SLOT, slots.csrf_token)
         .replace(PATH_SLOT, slots.full_path)
         .replace(QUERY_SLOT, slots.next_query)
@@ -134,9 +154,12 @@ PAGE_SLOTS = "web:page-slots"  # where a page's render keeps them
 
 @dataclass(frozen=True)
 class _PageSlots:
-    """What the cards of one page share, escaped, and the moment their ages are told from."""
+    """What the cards of one page share: the escaped slots, the moment (to the second) and
+    language their ages are told in, and whether the viewer may edit a post."""
 
     now: datetime
+    language: str
+    editor: Callable[[Post], bool]
     csrf_token: str
     full_path: str
     next_query: str
@@ -150,7 +173,9 @@ def _page_slots(context: template.Context) -> _PageSlots:
         request = context["request"]
         full_path = request.get_full_path()
         slots = context.render_context[PAGE_SLOTS] = _PageSlots(
-            now=timezone.now(),
+            now=timezone.now().replace(microsecond=0),
+            language=get_language(),
+            editor=post_editor(request.user),
             # The page's one token (the context processor's), not a newly masked one per post.
             csrf_token=escape(context.get("csrf_token") or get_token(request)),
             full_path=escape(full_path),
