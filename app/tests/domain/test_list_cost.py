@@ -35,11 +35,18 @@ def test_a_cached_count_costs_one_cache_read_and_no_write(monkeypatch):
     PostFactory.create_batch(2)
     post_count()
     calls = []
+    # Calls the cache makes within one of these are its own (local memory's get_many calls get).
+    inside: list[str] = []
 
     def counted(name, method):
         def call(*args, **kwargs):
-            calls.append(name)
-            return method(*args, **kwargs)
+            if not inside:
+                calls.append(name)
+            inside.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                inside.pop()
 
         return call
 
@@ -48,7 +55,7 @@ def test_a_cached_count_costs_one_cache_read_and_no_write(monkeypatch):
 
     assert post_count() == 2
 
-    # A round trip to Redis on every list page: the generation and its count, together.
+    # One read on every list page, the generation and its count together: on Redis, one MGET.
     assert calls == ["get_many"]
 
 
