@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 USERS = 200
 BENCH_EMAIL = "bench-000@example.com"
 BENCH_PASSWORD = "bench-password-not-secret"
-# One word in a hundred posts: a search that finds 1% of the table.
+# The search word is in one post in forty, and the bench author (the second user) writes one post
+# in forty: at every size both filters fill a page (25 posts at 1,000), so 1k and 100k compare
+# pages of the same 20 posts, not 5 against 20.
 SEARCH_WORD = "zephyr"
+FILTERED_ONE_IN = 40
 WORDS = (
     "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
     "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu coffee tea "
@@ -37,13 +40,15 @@ WORDS = (
 ).split()
 
 # Post g (1..size) is g minutes after 2026-01-01, so newest first is g descending; its author is
-# one of the users (none for every tenth) and its body four words of WORDS and its number.
+# one of the users (none for every tenth, the bench author for one in FILTERED_ONE_IN) and its
+# body four words of WORDS and its number (and the search word in one in FILTERED_ONE_IN).
 INSERT_POSTS = """
 INSERT INTO posts_post (author_id, body, image, thumbnail, like_count, created_at, updated_at)
-SELECT CASE WHEN g %% 10 = 0 THEN NULL ELSE u[(g * 7) %% cardinality(u) + 1] END,
+SELECT CASE WHEN g %% 10 = 0 THEN NULL WHEN g %% %(one_in)s = 5 THEN u[2]
+            ELSE u[(g * 7) %% cardinality(u) + 1] END,
        initcap(w[(g * 3) %% n + 1]) || ' ' || w[(g * 7 + 1) %% n + 1] || ' '
        || w[(g * 11 + 2) %% n + 1] || ' ' || w[(g * 13 + 5) %% n + 1]
-       || CASE WHEN g %% 100 = 0 THEN ' ' || %(word)s ELSE '' END
+       || CASE WHEN g %% %(one_in)s = 20 THEN ' ' || %(word)s ELSE '' END
        || ', post number ' || g || '.',
        '', '', 0, ts, ts
 FROM generate_series(1, %(size)s) AS g,
@@ -86,7 +91,13 @@ def seed(size: int) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute(
                 INSERT_POSTS,
-                {"users": user_ids, "words": WORDS, "word": SEARCH_WORD, "size": size},
+                {
+                    "users": user_ids,
+                    "words": WORDS,
+                    "word": SEARCH_WORD,
+                    "one_in": FILTERED_ONE_IN,
+                    "size": size,
+                },
             )
             cursor.execute(INSERT_LIKES, {"users": user_ids, "bench": user_ids[0]})
             cursor.execute("""
