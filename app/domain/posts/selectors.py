@@ -122,12 +122,12 @@ def post_count(queryset: QuerySet[Post] | None = None) -> int:
     counts every time."""
     queryset = Post.objects.all() if queryset is None else queryset
     try:
-        key = f"posts:count:{_filters_of(queryset)}"
+        key = _count_key(queryset)
     except EmptyResultSet:  # .none(), or a filter nothing can match
         return 0
     # One round trip on every list page: the generation and the count, read together (a fail-open
-    # cache answers None to a multiple read while it is down).
-    cached = cache.get_many([COUNT_GENERATION_KEY, key]) or {}
+    # cache answers {} to a multiple read while it is down).
+    cached = cache.get_many([COUNT_GENERATION_KEY, key])
     generation = cached.get(COUNT_GENERATION_KEY)
     if generation is None:  # first use, or a flushed cache: start one (a racing add wins)
         cache.add(COUNT_GENERATION_KEY, uuid.uuid4().hex, None)
@@ -140,6 +140,11 @@ def post_count(queryset: QuerySet[Post] | None = None) -> int:
     count = queryset.count()
     cache.set(key, (generation, count), COUNT_TIMEOUT)
     return count
+
+
+def _count_key(queryset: QuerySet[Post]) -> str:
+    """Where the count of the rows ``queryset`` selects is kept, with its generation."""
+    return f"posts:count:{_filters_of(queryset)}"
 
 
 def _filters_of(queryset: QuerySet[Post]) -> str:
