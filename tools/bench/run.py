@@ -61,6 +61,8 @@ INTERFACES = {
     "drf-cbv": "/api/drf/cbv/posts/",
     "graphql": "/graphql/",
 }
+# Served beside the interfaces by the bench's settings (floor/settings.py), in the same processes.
+FLOOR_PATHS = dict(zip(report.FLOORS, ("/bench-floor/api/", "/bench-floor/web/"), strict=True))
 
 
 def size_label(size: int) -> str:
@@ -86,6 +88,7 @@ def plan(facts: dict[str, Any]) -> list[wrk.Endpoint]:
         "api": {"Authorization": f"Bearer {facts['access']}"},
     }
     endpoints: list[wrk.Endpoint] = [{"key": report.CEILING, "method": "GET", "path": "/healthz"}]
+    endpoints += [{"key": key, "method": "GET", "path": path} for key, path in FLOOR_PATHS.items()]
     for interface, prefix in INTERFACES.items():
         for kind, params in lists.items():
             if interface == "graphql":
@@ -140,7 +143,9 @@ def server_env(workdir: Path, database: str, redis_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        # The production settings, with the floor endpoints in front of μblog's URLs.
+        "DJANGO_SETTINGS_MODULE": "floor.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
         # A throwaway key: production settings refuse to start without a real one.
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
         "DATABASE_URL": database,
@@ -271,7 +276,9 @@ def start_server(
     endpoints = [
         endpoint
         for endpoint in plan(facts)
-        if not options.only or options.only in endpoint["key"] or endpoint["key"] == report.CEILING
+        if not options.only
+        or options.only in endpoint["key"]
+        or endpoint["key"] in report.REFERENCES
     ]
     plan_file = workdir / f"plan-{label}.json"
     plan_file.write_text(json.dumps(endpoints))

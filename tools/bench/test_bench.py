@@ -109,13 +109,13 @@ FACTS = {"posts": 1001, "search": "zephyr", "author_id": 7, "newest_post_id": 99
 
 def test_plan_covers_every_interface_list_variant_detail_and_the_ceiling():
     keys = [endpoint["key"] for endpoint in run.plan(FACTS)]
-    assert keys[0] == "healthz"
+    assert keys[:3] == ["healthz", "floor api", "floor web"]
     for interface in run.INTERFACES:
         for kind in ("list", "last page", "search", "author", "detail"):
             assert f"{interface} {kind}" in keys
         assert f"{interface} list (signed in)" in keys
         assert f"{interface} detail (signed in)" in keys
-    assert len(keys) == len(set(keys)) == 1 + 5 * 5 + 5 * 2
+    assert len(keys) == len(set(keys)) == 3 + 5 * 5 + 5 * 2
 
 
 def test_plan_paths_name_the_last_page_and_the_newest_post():
@@ -166,6 +166,7 @@ def test_growth_and_table():
     samples = [
         _sample("healthz", "1k", 2000, 1), _sample("healthz", "100k", 2000, 1),
         _sample("drf-fbv list", "1k", 200, 10), _sample("drf-fbv list", "100k", 100, 12),
+        _sample("floor api", "1k", 1000, 2), _sample("floor api", "100k", 1000, 2),
     ]  # fmt: skip
     summary = report.summarise(samples, {})
     assert report.p50_growth(summary, "1k", "100k")["drf-fbv list"] == pytest.approx(1.2)
@@ -175,9 +176,11 @@ def test_growth_and_table():
     table = report.markdown(summary, ["1k", "100k"], meta)
     assert "(HIGH: figures are noisy)" in table
     rows = [line for line in table.splitlines() if line.startswith("| ")]
+    # The ceiling, then the floors, then the endpoints.
     assert rows[1].startswith("| healthz |")
-    assert rows[2].split(" | ")[:5] == ["| drf-fbv list", "200", "10.00", "20.00", "10.0"]
-    assert rows[2].endswith(" | 1.20 |")
+    assert rows[2].startswith("| floor api |")
+    assert rows[3].split(" | ")[:5] == ["| drf-fbv list", "200", "10.00", "20.00", "10.0"]
+    assert rows[3].endswith(" | 1.20 |")
 
 
 def test_plot_writes_a_png(tmp_path):
