@@ -20,8 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, resolve
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import AllowAny
+from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -63,8 +62,8 @@ def _page_served_by(list_path: str, request: HttpRequest, decode: Callable[[byte
     return _served[list_path]
 
 
+# DRF's default authentication, permission and rendering, as the lists have.
 @api_view(["GET"])
-@permission_classes([AllowAny])
 def api_floor(request: Request) -> Response:
     _read_like_a_list()
     # Rendered to JSON again on every request, as a list's page is.
